@@ -1,0 +1,125 @@
+"""The `mvkg` command line. Each command is a thin wrapper over a function in `api.services`."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError as SettingsError
+from rich.console import Console
+from rich.table import Table
+
+from api.settings import Settings
+from graph.errors import GraphError
+from ingest.errors import IngestError
+
+app = typer.Typer(
+    name="mvkg",
+    help="mvkg: the knowledge graph of the Medicon Valley life-science cluster.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="sqlite:///path/to/graph.db (default ./mvkg-data/graph.db) or "
+        "neo4j://user:password@host:7687. Also read from MVKG_STORE.",
+        show_default=False,
+    ),
+]
+
+
+def _settings(store: str | None = None, **overrides: object) -> Settings:
+    values = {k: v for k, v in {"store": store, **overrides}.items() if v is not None}
+    try:
+        return Settings(**values)
+    except SettingsError as exc:
+        messages = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        err_console.print(f"[red]Settings refused:[/red] {messages}")
+        raise typer.Exit(2) from None
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err_console.print(f"[red]Error:[/red] {exc}")
+    return typer.Exit(1)
+
+
+@app.command()
+def demo(store: StoreOption = None) -> None:
+    """Build the demo graph from the bundled demo data (offline) and print a summary."""
+    from api.services import build_demo
+
+    settings = _settings(store)
+    try:
+        with console.status("Building the demo graph…"):
+            report, counts = build_demo(store_url=settings.store)
+    except (GraphError, IngestError) as exc:
+        raise _fail(exc) from exc
+    console.print(f"[bold]Demo graph written to[/bold] {settings.redacted_store}")
+    console.print(
+        f"read {report.read} records, accepted {report.accepted}, rejected {report.rejected}; "
+        f"wrote {report.nodes_written} nodes and {report.relations_written} relations"
+    )
+    for reject in report.rejects[:10]:
+        console.print(f"  [yellow]rejected[/yellow] {reject.where}: {reject.reason}")
+    _print_counts(counts)
+    console.print(
+        "\nNext: [bold]mvkg stats --json[/bold] for the counts, "
+        "[bold]mvkg serve[/bold] then open http://127.0.0.1:8000/docs for the API."
+    )
+
+
+@app.command()
+def stats(
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")] = False,
+) -> None:
+    """Count nodes per label, relations per type and organisations per country."""
+    from api.services import graph_stats
+
+    settings = _settings(store)
+    try:
+        counts = graph_stats(store_url=settings.store)
+    except GraphError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        typer.echo(json.dumps(counts, indent=2, ensure_ascii=False))
+    else:
+        _print_counts(counts)
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str | None, typer.Option(help="Interface to bind (MVKG_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (MVKG_PORT).")] = None,
+) -> None:
+    """Start the HTTP API (/docs for the OpenAPI page, /health for a store check)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(store, host=host, port=port)
+    try:
+        application = create_app(settings)
+    except GraphError as exc:
+        raise _fail(exc) from exc
+    console.print(f"Serving {settings.redacted_store} on http://{settings.host}:{settings.port}")
+    uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+
+
+def _print_counts(counts: dict[str, dict[str, int]]) -> None:
+    for title, key in (
+        ("Nodes", "nodes"),
+        ("Relations", "relations"),
+        ("Organisations by country", "organisations_by_country"),
+    ):
+        table = Table(title=title, show_header=False, title_justify="left")
+        for name, number in counts[key].items():
+            table.add_row(name, str(number))
+        console.print(table)

@@ -1,0 +1,1 @@
+"""Loaders: registries and news into the domain model of `graph`."""
