@@ -114,12 +114,16 @@ def serve(
 
 
 def _print_counts(counts: dict[str, dict[str, int]]) -> None:
+    table = Table(title="What the graph holds", title_justify="left")
+    table.add_column("group")
+    table.add_column("name")
+    table.add_column("count", justify="right")
     for title, key in (
-        ("Nodes", "nodes"),
-        ("Relations", "relations"),
-        ("Organisations by country", "organisations_by_country"),
+        ("nodes", "nodes"),
+        ("relations", "relations"),
+        ("organisations", "organisations_by_country"),
     ):
-        table = Table(title=title, show_header=False, title_justify="left")
-        for name, number in counts[key].items():
-            table.add_row(name, str(number))
-        console.print(table)
+        for index, (name, number) in enumerate(counts[key].items()):
+            table.add_row(title if index == 0 else "", name, f"{number:,}")
+        table.add_section()
+    console.print(table)

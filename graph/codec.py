@@ -60,8 +60,12 @@ def props_to_node(props: dict[str, Any]) -> Node:
     return cls(**kwargs)
 
 
+_EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(Evidence))
+
+
 def evidence_to_dict(ev: Evidence) -> dict[str, Any]:
-    return {k: v for k, v in dataclasses.asdict(ev).items() if v is not None}
+    # Not dataclasses.asdict: it deep-copies every value and dominated the write path.
+    return {name: value for name in _EVIDENCE_FIELDS if (value := getattr(ev, name)) is not None}
 
 
 def evidence_from_dict(data: dict[str, Any]) -> Evidence:
@@ -70,25 +74,26 @@ def evidence_from_dict(data: dict[str, Any]) -> Evidence:
 
 def relation_head(rel: Relation) -> dict[str, Any]:
     """The relation's own properties and aggregates, without the evidence list."""
+    summary = rel.summary()
     props: dict[str, Any] = {
         "id": rel.id,
         "type": rel.type.value,
         "source": rel.source,
         "target": rel.target,
         "directed": rel.directed,
-        "confidence": rel.confidence,
-        "corroboration": rel.corroboration,
-        "sources": rel.sources,
+        "confidence": summary.confidence,
+        "corroboration": summary.corroboration,
+        "sources": summary.sources,
     }
-    optional = {
-        "subtype": rel.subtype.value if rel.subtype else None,
-        "role": rel.role,
-        "start": rel.start,
-        "end": rel.end,
-        "first_seen": rel.first_seen,
-        "last_seen": rel.last_seen,
-    }
-    props.update({k: v for k, v in optional.items() if v is not None})
+    optional = (
+        ("subtype", rel.subtype.value if rel.subtype else None),
+        ("role", rel.role),
+        ("start", rel.start),
+        ("end", rel.end),
+        ("first_seen", summary.first_seen),
+        ("last_seen", summary.last_seen),
+    )
+    props.update((k, v) for k, v in optional if v is not None)
     return props
 
 
@@ -111,10 +116,15 @@ def relation_from(head: dict[str, Any], evidence: list[dict[str, Any]]) -> Relat
 
 
 def searchable_text(node: Node) -> str:
-    """Aliases plus both ASCII spellings of every name ("Koebenhavns", "Kobenhavns"), since the
-    FTS tokenizer folds accents (å -> a) but not the Nordic letters ø and æ."""
-    names = [node.name, *getattr(node, "aliases", ())]
-    spellings = dict.fromkeys(
-        [*names[1:], *(fold_diacritics(n) for n in names), *(strip_accents(n) for n in names)]
-    )
+    """Aliases plus the ASCII spellings of every name ("Koebenhavns", "Kobenhavns") that differ
+    from it, since full-text tokenizers fold accents (å -> a) but not the letters ø and æ."""
+    aliases = getattr(node, "aliases", ())
+    spellings: dict[str, None] = dict.fromkeys(aliases)
+    for name in (node.name, *aliases):
+        plain = name.casefold()
+        if plain.isascii():
+            continue  # nothing to transliterate: the name itself is indexed already
+        for spelling in (fold_diacritics(name), strip_accents(name)):
+            if spelling != plain:
+                spellings.setdefault(spelling, None)
     return " | ".join(spellings)

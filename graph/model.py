@@ -458,35 +458,57 @@ class Relation:
             return self.subtype in DIRECTED_COLLAB_TYPES
         return True
 
-    @property
-    def confidence(self) -> float:
-        """Noisy-OR over distinct sources: independent sources that agree raise confidence."""
+    def summary(self) -> EvidenceSummary:
+        """Confidence, corroboration, sources and dates of the evidence, in one pass."""
         best_per_source: dict[str, float] = {}
+        first, last = self.start, self.end
         for ev in self.evidence:
-            best_per_source[ev.source] = max(ev.confidence, best_per_source.get(ev.source, 0.0))
+            if ev.confidence > best_per_source.get(ev.source, -1.0):
+                best_per_source[ev.source] = ev.confidence
+            if ev.date:
+                first = ev.date if first is None or ev.date < first else first
+                last = ev.date if last is None or ev.date > last else last
+        # Noisy-OR over distinct sources: independent sources that agree raise confidence.
         doubt = 1.0
         for value in best_per_source.values():
             doubt *= 1.0 - value
-        return round(1.0 - doubt, 6)
+        return EvidenceSummary(
+            confidence=round(1.0 - doubt, 6),
+            corroboration=len(best_per_source),
+            sources=sorted(best_per_source),
+            first_seen=first if first is not None else last,
+            last_seen=last if last is not None else first,
+        )
+
+    @property
+    def confidence(self) -> float:
+        return self.summary().confidence
 
     @property
     def corroboration(self) -> int:
         """How many distinct sources state this relation."""
-        return len({ev.source for ev in self.evidence})
+        return self.summary().corroboration
 
     @property
     def sources(self) -> list[str]:
-        return sorted({ev.source for ev in self.evidence})
+        return self.summary().sources
 
     @property
     def first_seen(self) -> str | None:
-        dates = [d for d in (self.start, *(ev.date for ev in self.evidence)) if d]
-        return min(dates) if dates else None
+        return self.summary().first_seen
 
     @property
     def last_seen(self) -> str | None:
-        dates = [d for d in (self.end, *(ev.date for ev in self.evidence)) if d]
-        return max(dates) if dates else None
+        return self.summary().last_seen
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSummary:
+    confidence: float
+    corroboration: int
+    sources: list[str]
+    first_seen: str | None
+    last_seen: str | None
 
 
 def merge_evidence(existing: list[Evidence], incoming: list[Evidence]) -> list[Evidence]:

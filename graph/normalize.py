@@ -109,26 +109,34 @@ def strip_legal_form(folded: str) -> str:
 def normalise_name(name: str) -> str:
     """The comparison key of an organisation name: ASCII, lower case, no punctuation or legal form.
 
-    >>> normalise_name("Københavns Universitet") == normalise_name("Kobenhavns universitet")
+    >>> normalise_name("Københavns Universitet") == normalise_name("Koebenhavns universitet")
     True
     >>> normalise_name("Genmab A/S") == normalise_name("GENMAB")
     True
     """
-    folded = fold_diacritics(name)
-    # "(publ)" and "A/S" must survive as tokens until legal forms are stripped.
-    spaced = re.sub(r"[()\[\],.;:!?\"'\u00b4`]+", " ", folded)
-    spaced = re.sub(r"\s+", " ", spaced).strip()
-    spaced = strip_legal_form(spaced)
-    words = _NON_WORD.sub(" ", spaced).split()
-    key = " ".join(words)
+    key = _words_without_legal_form(fold_diacritics(name))
     for pair, single in _ASCII_FOLDS:
         key = key.replace(pair, single)
     return key
 
 
+def readable_key(name: str) -> str:
+    """Like `normalise_name` but spelt as a reader would ("fruergaard", not "frurgard"): the
+    basis of ids, which people read in URLs. Spelling variants are merged by entity resolution."""
+    return _words_without_legal_form(strip_accents(name))
+
+
+def _words_without_legal_form(folded: str) -> str:
+    # "(publ)" and "A/S" must survive as tokens until legal forms are stripped.
+    spaced = re.sub(r"[()\[\],.;:!?\"'\u00b4`]+", " ", folded)
+    spaced = re.sub(r"\s+", " ", spaced).strip()
+    spaced = strip_legal_form(spaced)
+    return " ".join(_NON_WORD.sub(" ", spaced).split())
+
+
 def slugify(text: str, *, max_length: int = 60) -> str:
     """A URL-safe slug; long inputs keep a hash suffix so that distinct names stay distinct."""
-    slug = "-".join(normalise_name(text).split()) or "x"
+    slug = "-".join(readable_key(text).split()) or "x"
     if len(slug) <= max_length:
         return slug
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]

@@ -19,7 +19,7 @@ TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 
-sys.path.insert(0, str(TESTS_DIR))
+sys.path.append(str(TESTS_DIR))  # for neo4j_server; after the real packages
 
 from graph.store import GraphStore, open_store  # noqa: E402
 from graph.store.sqlite import SqliteStore  # noqa: E402

@@ -191,8 +191,10 @@ class GraphStore(Protocol):
 
     kind: str
 
-    def upsert_nodes(self, nodes: Iterable[Node], *, batch_size: int = ...) -> int: ...
-    def upsert_relations(self, relations: Iterable[Relation], *, batch_size: int = ...) -> int: ...
+    def upsert_nodes(self, nodes: Iterable[Node], *, batch_size: int | None = None) -> int: ...
+    def upsert_relations(
+        self, relations: Iterable[Relation], *, batch_size: int | None = None
+    ) -> int: ...
     def get_node(self, node_id: str) -> Node | None: ...
     def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]: ...
     def get_relation(self, relation_id: str) -> Relation | None: ...
@@ -219,6 +221,8 @@ class BaseStore(ABC):
     """Shared behaviour of the stores; subclasses implement the primitives below."""
 
     kind: str = "abstract"
+    # Rows per write transaction: bounded memory on the server, fewer commits when embedded.
+    batch_size: int = DEFAULT_BATCH_SIZE
 
     # -- primitives, in the store's own language ---------------------------------------
 
@@ -295,10 +299,10 @@ class BaseStore(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def upsert_nodes(self, nodes: Iterable[Node], *, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+    def upsert_nodes(self, nodes: Iterable[Node], *, batch_size: int | None = None) -> int:
         """Insert new nodes and merge known ones; returns how many input nodes were written."""
         written = 0
-        for batch in _batches(nodes, batch_size):
+        for batch in _batches(nodes, batch_size or self.batch_size):
             folded = combine_batch(batch, key=lambda n: n.id, merge=merge_node)
             with self._transaction(write=True) as tx:
                 stored = {p["id"]: props_to_node(p) for p in self._fetch_nodes(tx, list(folded))}
@@ -309,14 +313,14 @@ class BaseStore(ABC):
         return written
 
     def upsert_relations(
-        self, relations: Iterable[Relation], *, batch_size: int = DEFAULT_BATCH_SIZE
+        self, relations: Iterable[Relation], *, batch_size: int | None = None
     ) -> int:
         """Insert new relations and add evidence to known ones; returns how many were written.
 
         Raises DanglingRelationError (nothing of the batch written) if an end is not stored.
         """
         written = 0
-        for batch in _batches(relations, batch_size):
+        for batch in _batches(relations, batch_size or self.batch_size):
             folded = combine_batch(batch, key=lambda r: r.id, merge=merge_relation)
             with self._transaction(write=True) as tx:
                 self._check_endpoints(tx, list(folded.values()))

@@ -91,7 +91,7 @@ WHERE ($types IS NULL OR type(r) IN $types) AND r.confidence >= $min_confidence
 RETURN properties(r) AS p, type(r) AS type, a.id AS source, b.id AS target
 """
 _SEARCH = """
-CALL db.index.fulltext.queryNodes('node_names', $query) YIELD node, score
+CALL db.index.fulltext.queryNodes('node_names', $lucene) YIELD node, score
 WHERE $labels IS NULL OR node.label IN $labels
 RETURN properties(node) AS p, score
 ORDER BY score DESC LIMIT $limit
@@ -243,7 +243,7 @@ class Neo4jStore(BaseStore):
         query = lucene_query(text)
         if not query:
             return []
-        result = tx.run(_SEARCH, query=query, labels=labels, limit=limit)
+        result = tx.run(_SEARCH, lucene=query, labels=labels, limit=limit)
         return [(_without_search_text(r["p"]), round(float(r["score"]), 4)) for r in result]
 
     def _counts(self, tx: Any) -> Counts:

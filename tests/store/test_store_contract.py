@@ -18,7 +18,7 @@ from graph.model import (
 from graph.store import GraphFilter, GraphStore
 
 NASTY_NAMES = [
-    'Quote "double" and \'single\' A/S',
+    "Quote \"double\" and 'single' A/S",
     "Back\\slash \\n \\\\ AB",
     "<script>alert('x')</script>",
     "<img src=x onerror=alert(1)>",
@@ -29,10 +29,16 @@ NASTY_NAMES = [
 ]
 
 
-def ev(source: str, text: str = "", *, date: str | None = "2024-03-01", confidence: float = 0.8) -> Evidence:
+def ev(
+    source: str, text: str = "", *, date: str | None = "2024-03-01", confidence: float = 0.8
+) -> Evidence:
     return Evidence(
-        source=source, text=text or f"evidence from {source}", date=date,
-        confidence=confidence, extractor="test", extractor_version="1",
+        source=source,
+        text=text or f"evidence from {source}",
+        date=date,
+        confidence=confidence,
+        extractor="test",
+        extractor_version="1",
     )
 
 
@@ -40,13 +46,25 @@ def ev(source: str, text: str = "", *, date: str | None = "2024-03-01", confiden
 def orgs() -> dict[str, Organisation]:
     return {
         "ku": Organisation(
-            name="Københavns Universitet", kind="university", country="DK", city="Copenhagen",
-            aliases=("University of Copenhagen", "UCPH"), identifiers={"ror": "035b05819"},
+            name="Københavns Universitet",
+            kind="university",
+            country="DK",
+            city="Copenhagen",
+            aliases=("University of Copenhagen", "UCPH"),
+            identifiers={"ror": "035b05819"},
             topics=("diabetes",),
         ),
-        "lu": Organisation(name="Lund University", kind="university", country="SE", city="Lund",
-                           aliases=("Lunds universitet",), identifiers={"ror": "012a77v79"}),
-        "novo": Organisation(name="Novo Nordisk A/S", kind="company", country="DK", city="Bagsværd"),
+        "lu": Organisation(
+            name="Lund University",
+            kind="university",
+            country="SE",
+            city="Lund",
+            aliases=("Lunds universitet",),
+            identifiers={"ror": "012a77v79"},
+        ),
+        "novo": Organisation(
+            name="Novo Nordisk A/S", kind="company", country="DK", city="Bagsværd"
+        ),
         "camurus": Organisation(name="Camurus AB", kind="company", country="SE", city="Lund"),
         "fund": Organisation(name="Novo Nordisk Foundation", kind="foundation", country="DK"),
         "us": Organisation(name="Pfizer Inc", kind="company", country="US"),
@@ -54,8 +72,13 @@ def orgs() -> dict[str, Organisation]:
 
 
 def collab(a: Organisation, b: Organisation, subtype: str, *evidence: Evidence) -> Relation:
-    return Relation(type="COLLABORATES_WITH", source=a.id, target=b.id, subtype=subtype,
-                    evidence=list(evidence) or [ev("doc:a")])
+    return Relation(
+        type="COLLABORATES_WITH",
+        source=a.id,
+        target=b.id,
+        subtype=subtype,
+        evidence=list(evidence) or [ev("doc:a")],
+    )
 
 
 @pytest.fixture
@@ -63,28 +86,59 @@ def loaded(store: GraphStore, orgs: dict[str, Organisation]) -> GraphStore:
     o = orgs
     project = Project(name="ReproUnion", kind="interreg", start="2016-01-01")
     store.upsert_nodes([*o.values(), project, Topic(name="diabetes")])
-    store.upsert_relations([
-        collab(o["ku"], o["lu"], "research_collaboration", ev("doc:1", date="2019-05-01", confidence=0.9)),
-        collab(o["novo"], o["camurus"], "licensing", ev("doc:2", date="2023-02-01", confidence=0.7)),
-        collab(o["fund"], o["lu"], "funding", ev("doc:3", date="2021-01-01", confidence=0.4)),
-        collab(o["us"], o["novo"], "partnership", ev("doc:4", date=None, confidence=0.95)),
-        Relation(type="PARTICIPATES_IN", source=o["ku"].id, target=project.id, role="partner",
-                 evidence=[ev("interreg:1", date="2016-01-01")]),
-        Relation(type="PARTICIPATES_IN", source=o["lu"].id, target=project.id, role="coordinator",
-                 evidence=[ev("interreg:1", date="2016-01-01")]),
-        Relation(type="ACTIVE_IN", source=o["ku"].id, target="topic:diabetes", evidence=[ev("demo")]),
-    ])
+    store.upsert_relations(
+        [
+            collab(
+                o["ku"],
+                o["lu"],
+                "research_collaboration",
+                ev("doc:1", date="2019-05-01", confidence=0.9),
+            ),
+            collab(
+                o["novo"], o["camurus"], "licensing", ev("doc:2", date="2023-02-01", confidence=0.7)
+            ),
+            collab(o["fund"], o["lu"], "funding", ev("doc:3", date="2021-01-01", confidence=0.4)),
+            collab(o["us"], o["novo"], "partnership", ev("doc:4", date=None, confidence=0.95)),
+            Relation(
+                type="PARTICIPATES_IN",
+                source=o["ku"].id,
+                target=project.id,
+                role="partner",
+                evidence=[ev("interreg:1", date="2016-01-01")],
+            ),
+            Relation(
+                type="PARTICIPATES_IN",
+                source=o["lu"].id,
+                target=project.id,
+                role="coordinator",
+                evidence=[ev("interreg:1", date="2016-01-01")],
+            ),
+            Relation(
+                type="ACTIVE_IN", source=o["ku"].id, target="topic:diabetes", evidence=[ev("demo")]
+            ),
+        ]
+    )
     return store
 
 
 # ---------------------------------------------------------------------------- idempotence
 
 
-def test_upserting_the_same_batch_twice_changes_no_count(loaded: GraphStore, orgs: dict[str, Organisation]) -> None:
+def test_upserting_the_same_batch_twice_changes_no_count(
+    loaded: GraphStore, orgs: dict[str, Organisation]
+) -> None:
     before = loaded.counts().to_dict()
     loaded.upsert_nodes(orgs.values())
-    loaded.upsert_relations([collab(orgs["ku"], orgs["lu"], "research_collaboration",
-                                    ev("doc:1", date="2019-05-01", confidence=0.9))])
+    loaded.upsert_relations(
+        [
+            collab(
+                orgs["ku"],
+                orgs["lu"],
+                "research_collaboration",
+                ev("doc:1", date="2019-05-01", confidence=0.9),
+            )
+        ]
+    )
     assert loaded.counts().to_dict() == before
     assert before["nodes"] == {"Organisation": 6, "Project": 1, "Topic": 1}
     assert before["relations"] == {"COLLABORATES_WITH": 4, "PARTICIPATES_IN": 2, "ACTIVE_IN": 1}
@@ -97,9 +151,15 @@ def test_the_same_fact_from_two_sources_is_one_relation_with_two_evidence(
     ku, lu = orgs["ku"], orgs["lu"]
     store.upsert_nodes([ku, lu])
     # Stated once in each direction: an undirected type, so the same fact.
-    store.upsert_relations([collab(ku, lu, "research_collaboration", ev("doc:news-1", confidence=0.6))])
-    store.upsert_relations([collab(lu, ku, "research_collaboration", ev("ror:record", confidence=0.5))])
-    store.upsert_relations([collab(lu, ku, "research_collaboration", ev("ror:record", confidence=0.5))])
+    store.upsert_relations(
+        [collab(ku, lu, "research_collaboration", ev("doc:news-1", confidence=0.6))]
+    )
+    store.upsert_relations(
+        [collab(lu, ku, "research_collaboration", ev("ror:record", confidence=0.5))]
+    )
+    store.upsert_relations(
+        [collab(lu, ku, "research_collaboration", ev("ror:record", confidence=0.5))]
+    )
 
     assert store.counts().relations == {"COLLABORATES_WITH": 1}
     (edge,) = store.projection().edges
@@ -113,10 +173,12 @@ def test_the_same_fact_from_two_sources_is_one_relation_with_two_evidence(
 
 def test_directed_types_keep_direction(store: GraphStore, orgs: dict[str, Organisation]) -> None:
     store.upsert_nodes([orgs["novo"], orgs["camurus"]])
-    store.upsert_relations([
-        collab(orgs["novo"], orgs["camurus"], "acquisition", ev("d1")),
-        collab(orgs["camurus"], orgs["novo"], "acquisition", ev("d2")),
-    ])
+    store.upsert_relations(
+        [
+            collab(orgs["novo"], orgs["camurus"], "acquisition", ev("d1")),
+            collab(orgs["camurus"], orgs["novo"], "acquisition", ev("d2")),
+        ]
+    )
     edges = {(e.source, e.target) for e in store.projection().edges}
     assert edges == {(orgs["novo"].id, orgs["camurus"].id), (orgs["camurus"].id, orgs["novo"].id)}
     assert all(e.directed for e in store.projection().edges)
@@ -134,8 +196,9 @@ def test_ids_are_stable_and_readable(store: GraphStore, orgs: dict[str, Organisa
 
 def test_merging_keeps_first_name_and_unions_aliases_and_identifiers(store: GraphStore) -> None:
     first = Organisation(name="Genmab A/S", country="DK", kind="company", aliases=("Genmab",))
-    second = Organisation(name="GENMAB", country="DK", city="Copenhagen", identifiers={"cvr": "21023884"},
-                          id=first.id)
+    second = Organisation(
+        name="GENMAB", country="DK", city="Copenhagen", identifiers={"cvr": "21023884"}, id=first.id
+    )
     store.upsert_nodes([first])
     store.upsert_nodes([second])
     stored = store.get_node(first.id)
@@ -163,9 +226,16 @@ def test_hostile_names_round_trip_unchanged(store: GraphStore, name: str) -> Non
     person = Person(name=name[:300])
     doc = Document(url="https://example.org/x?q=" + name[:100], title=name, text=name)
     store.upsert_nodes([org, person, doc])
-    store.upsert_relations([
-        Relation(type="MENTIONED_IN", source=org.id, target=doc.id, evidence=[ev(doc.id, text=name[:5000])])
-    ])
+    store.upsert_relations(
+        [
+            Relation(
+                type="MENTIONED_IN",
+                source=org.id,
+                target=doc.id,
+                evidence=[ev(doc.id, text=name[:5000])],
+            )
+        ]
+    )
     assert store.get_node(org.id) == org
     assert store.get_node(person.id) == person
     assert store.get_node(doc.id) == doc
@@ -180,19 +250,31 @@ def test_dangling_relations_are_refused_and_nothing_of_the_batch_is_written(
     store: GraphStore, orgs: dict[str, Organisation]
 ) -> None:
     store.upsert_nodes([orgs["ku"]])
-    good = collab(orgs["ku"], orgs["ku"].__class__(name="Other", country="SE"), "partnership", ev("d"))
+    good = collab(
+        orgs["ku"], orgs["ku"].__class__(name="Other", country="SE"), "partnership", ev("d")
+    )
     with pytest.raises(DanglingRelationError, match="Upsert the nodes before"):
         store.upsert_relations([good])
     assert store.counts().relations == {}
 
 
-def test_relation_endpoints_must_have_the_right_labels(store: GraphStore, orgs: dict[str, Organisation]) -> None:
+def test_relation_endpoints_must_have_the_right_labels(
+    store: GraphStore, orgs: dict[str, Organisation]
+) -> None:
     person = Person(name="Lars Fruergaard Jørgensen")
     store.upsert_nodes([orgs["novo"], person])
     with pytest.raises(ValidationError, match="cannot go from a Organisation"):
-        store.upsert_relations([
-            Relation(type="HAS_ROLE", source=orgs["novo"].id, target=person.id, role="CEO", evidence=[ev("d")])
-        ])
+        store.upsert_relations(
+            [
+                Relation(
+                    type="HAS_ROLE",
+                    source=orgs["novo"].id,
+                    target=person.id,
+                    role="CEO",
+                    evidence=[ev("d")],
+                )
+            ]
+        )
 
 
 # ---------------------------------------------------------------------------- reads
@@ -219,16 +301,22 @@ def test_search_folds_diacritics_and_finds_aliases_and_prefixes(loaded: GraphSto
     assert names("   ") == []
 
 
-def test_neighbours_within_hops_and_filters(loaded: GraphStore, orgs: dict[str, Organisation]) -> None:
+def test_neighbours_within_hops_and_filters(
+    loaded: GraphStore, orgs: dict[str, Organisation]
+) -> None:
     ku = orgs["ku"].id
     one = loaded.neighbours(ku, hops=1)
     assert set(one.nodes) == {ku, orgs["lu"].id, "project:reprounion", "topic:diabetes"}
     two = loaded.neighbours(ku, hops=2)
     assert orgs["fund"].id in two.nodes
-    only_collab = loaded.neighbours(ku, hops=2, graph_filter=GraphFilter.of(relation_types=["COLLABORATES_WITH"]))
+    only_collab = loaded.neighbours(
+        ku, hops=2, graph_filter=GraphFilter.of(relation_types=["COLLABORATES_WITH"])
+    )
     assert set(only_collab.nodes) == {ku, orgs["lu"].id, orgs["fund"].id}
     assert {e.type for e in only_collab.edges} == {"COLLABORATES_WITH"}
-    danish = loaded.neighbours(ku, hops=3, graph_filter=GraphFilter.of(countries=["DK"], labels=["Organisation"]))
+    danish = loaded.neighbours(
+        ku, hops=3, graph_filter=GraphFilter.of(countries=["DK"], labels=["Organisation"])
+    )
     assert set(danish.nodes) == {ku}
     confident = loaded.neighbours(ku, hops=2, graph_filter=GraphFilter.of(min_confidence=0.5))
     assert orgs["fund"].id not in confident.nodes
@@ -251,12 +339,19 @@ def test_projection_filters(loaded: GraphStore, orgs: dict[str, Organisation]) -
 
     companies = loaded.projection(GraphFilter.of(kinds=["company"]))
     assert {n.name for n in companies.nodes.values() if n.label == "Organisation"} == {
-        "Novo Nordisk A/S", "Camurus AB", "Pfizer Inc"}
+        "Novo Nordisk A/S",
+        "Camurus AB",
+        "Pfizer Inc",
+    }
 
-    recent = loaded.projection(GraphFilter.of(relation_types=["COLLABORATES_WITH"], since="2021", until="2023-12-31"))
+    recent = loaded.projection(
+        GraphFilter.of(relation_types=["COLLABORATES_WITH"], since="2021", until="2023-12-31")
+    )
     assert {e.subtype for e in recent.edges} == {"licensing", "funding"}
 
-    sure = loaded.projection(GraphFilter.of(relation_types=["COLLABORATES_WITH"], min_confidence=0.8))
+    sure = loaded.projection(
+        GraphFilter.of(relation_types=["COLLABORATES_WITH"], min_confidence=0.8)
+    )
     assert {e.subtype for e in sure.edges} == {"research_collaboration", "partnership"}
 
     licensing = loaded.projection(GraphFilter.of(subtypes=["licensing"], labels=["Organisation"]))
@@ -269,7 +364,10 @@ def test_projection_filters(loaded: GraphStore, orgs: dict[str, Organisation]) -
 
 
 def test_participation_keeps_its_role(loaded: GraphStore) -> None:
-    roles = {e.source: e.role for e in loaded.projection(GraphFilter.of(relation_types=["PARTICIPATES_IN"])).edges}
+    roles = {
+        e.source: e.role
+        for e in loaded.projection(GraphFilter.of(relation_types=["PARTICIPATES_IN"])).edges
+    }
     assert roles == {"org:ror:035b05819": "partner", "org:ror:012a77v79": "coordinator"}
 
 
