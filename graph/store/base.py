@@ -215,6 +215,8 @@ class GraphStore(Protocol):
     def clear(self) -> None: ...
     def health(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
+    def __enter__(self) -> GraphStore: ...
+    def __exit__(self, *exc: object) -> None: ...
 
 
 class BaseStore(ABC):
@@ -243,8 +245,9 @@ class BaseStore(ABC):
         """The stored versions of these relations (matched by id), with all their evidence."""
 
     @abstractmethod
-    def _write_relations(self, tx: Any, relations: list[Relation]) -> None:
-        """Insert or replace these (already merged) relations and their evidence."""
+    def _write_relations(self, tx: Any, relations: list[Relation], stored: set[str]) -> None:
+        """Insert or replace these (already merged) relations and their evidence; `stored`
+        holds the ids of those that exist already (read in the same transaction)."""
 
     @abstractmethod
     def _node_labels(self, tx: Any, ids: list[str]) -> dict[str, str]:
@@ -328,7 +331,7 @@ class BaseStore(ABC):
                 merged = [
                     merge_relation(stored[i], r) if i in stored else r for i, r in folded.items()
                 ]
-                self._write_relations(tx, merged)
+                self._write_relations(tx, merged, set(stored))
                 self._bump_version(tx)
             written += len(batch)
         return written

@@ -53,21 +53,29 @@ _WRITE_NODES = {
     label: (f"UNWIND $rows AS row MERGE (n:Node {{id: row.id}}) SET n = row, n:{label}")
     for label in NODE_TYPES
 }
-_WRITE_RELATIONS = {
+# Relations are looked up through their type's index and created without MERGE: the shared
+# upsert has already read what exists, and MERGE would scan every relationship of a hub node.
+_CREATE_RELATIONS = {
     t: (
         "UNWIND $rows AS row "
         "MATCH (a:Node {id: row.source}) "
         "MATCH (b:Node {id: row.target}) "
-        f"MERGE (a)-[r:{t.value} {{id: row.id}}]->(b) "
+        f"CREATE (a)-[r:{t.value}]->(b) "
         "SET r = row.props"
     )
     for t in RelType
 }
-_FETCH_RELATIONS = """
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})-[r {id: row.id}]->(b:Node {id: row.target})
-RETURN properties(r) AS p, type(r) AS type, a.id AS source, b.id AS target
-"""
+_UPDATE_RELATIONS = {
+    t: f"UNWIND $rows AS row MATCH ()-[r:{t.value} {{id: row.id}}]->() SET r = row.props"
+    for t in RelType
+}
+_FETCH_RELATIONS = {
+    t: (
+        f"UNWIND $ids AS id MATCH (a:Node)-[r:{t.value} {{id: id}}]->(b:Node) "
+        "RETURN properties(r) AS p, type(r) AS type, a.id AS source, b.id AS target"
+    )
+    for t in RelType
+}
 # One indexed lookup per relationship type (relationship indexes are per type).
 _FETCH_RELATION_BY_ID = "\nUNION ALL\n".join(
     f"MATCH (a:Node)-[r:{t.value} {{id: $id}}]->(b:Node) "
@@ -102,6 +110,7 @@ _LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
 
 class Neo4jStore(BaseStore):
     kind = "neo4j"
+    batch_size = 10_000
 
     def __init__(
         self,
@@ -193,28 +202,35 @@ class Neo4jStore(BaseStore):
             tx.run(_WRITE_NODES[label], rows=rows).consume()
 
     def _node_labels(self, tx: Any, ids: list[str]) -> dict[str, str]:
-        result = tx.run(
-            "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN n.id AS id, n.label AS label",
+        # One record holding all pairs: the driver's per-record cost dominated this lookup.
+        record = tx.run(
+            "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN collect([n.id, n.label]) AS pairs",
             ids=ids,
-        )
-        return {record["id"]: record["label"] for record in result}
+        ).single()
+        return dict(record["pairs"]) if record else {}
 
     # -- relations ---------------------------------------------------------------------
 
     def _fetch_relations(self, tx: Any, relations: list[Relation]) -> list[Relation]:
-        rows = [{"id": r.id, "source": r.source, "target": r.target} for r in relations]
-        return [_relation(record) for record in tx.run(_FETCH_RELATIONS, rows=rows)]
+        found: list[Relation] = []
+        for rel_type, ids in _group(relations, key=lambda r: r.type, value=lambda r: r.id).items():
+            found.extend(
+                _relation(record) for record in tx.run(_FETCH_RELATIONS[rel_type], ids=ids)
+            )
+        return found
 
-    def _write_relations(self, tx: Any, relations: list[Relation]) -> None:
-        by_type: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
+    def _write_relations(self, tx: Any, relations: list[Relation], stored: set[str]) -> None:
+        new: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
+        known: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
         for rel in relations:
             props = {k: v for k, v in relation_head(rel).items() if k not in _HEAD_ONLY}
             props["evidence"] = evidence_json(rel)
-            by_type[rel.type].append(
-                {"id": rel.id, "source": rel.source, "target": rel.target, "props": props}
-            )
-        for rel_type, rows in by_type.items():
-            tx.run(_WRITE_RELATIONS[rel_type], rows=rows).consume()
+            row = {"id": rel.id, "source": rel.source, "target": rel.target, "props": props}
+            (known if rel.id in stored else new)[rel.type].append(row)
+        for rel_type, rows in new.items():
+            tx.run(_CREATE_RELATIONS[rel_type], rows=rows).consume()
+        for rel_type, rows in known.items():
+            tx.run(_UPDATE_RELATIONS[rel_type], rows=rows).consume()
 
     def _fetch_relation_by_id(self, tx: Any, relation_id: str) -> Relation | None:
         records = list(tx.run(_FETCH_RELATION_BY_ID, id=relation_id))
@@ -286,6 +302,13 @@ class Neo4jStore(BaseStore):
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def _group(items: Any, *, key: Any, value: Any) -> dict[Any, list[Any]]:
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(value(item))
+    return groups
 
 
 def _head(record: Any) -> dict[str, Any]:

@@ -321,7 +321,9 @@ class SqliteStore(BaseStore):
             evidence[row[0]].append(_evidence(row))
         return [relation_from(heads[rid], evs) for rid, evs in evidence.items()]
 
-    def _write_relations(self, tx: sqlite3.Connection, relations: list[Relation]) -> None:
+    def _write_relations(
+        self, tx: sqlite3.Connection, relations: list[Relation], stored: set[str]
+    ) -> None:
         heads = []
         evidence = []
         for rel in relations:
