@@ -30,7 +30,7 @@ serve: install
 # once and fails early when Java or Maven is missing on a machine that requires Neo4j.
 neo4j-launcher: install
 	@if command -v mvn >/dev/null && command -v java >/dev/null; then \
-		$(PY) -c 'import sys; sys.path.insert(0, "tests"); from neo4j_server import build_launcher; print("Neo4j test launcher:", build_launcher(quiet=False))'; \
+		$(PY) -c 'import sys; sys.path.insert(0, "tests"); from neo4j_server import build_launcher; print("Neo4j test launcher:", build_launcher())'; \
 	else echo "Java 17 and Maven not found: the Neo4j tests will skip (apt-get install openjdk-17-jdk-headless maven)"; fi
 
 test: install neo4j-launcher

@@ -9,6 +9,7 @@ store is validated like anything written to it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from typing import Any
 
@@ -17,24 +18,29 @@ from graph.model import NODE_TYPES, Evidence, Node, Relation
 from graph.normalize import fold_diacritics, strip_accents
 
 IDENTIFIER_PREFIX = "id_"
-_LIST_FIELDS = frozenset({"aliases", "topics"})
+_LIST_FIELDS = frozenset({"aliases", "topics", "sources"})
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in ("id", "name"))
 
 
 def node_to_props(node: Node) -> dict[str, Any]:
     props: dict[str, Any] = {"id": node.id, "label": node.label, "name": node.name}
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
-        if f.name in ("id", "name") or value is None or value == () or value == {}:
+    for name in _field_names(type(node)):
+        value = getattr(node, name)
+        if value is None or value == () or value == {}:
             continue
-        if f.name == "identifiers":
+        if name == "identifiers":
             for scheme, ident in value.items():
                 props[IDENTIFIER_PREFIX + scheme] = ident
-        elif f.name in _LIST_FIELDS:
-            props[f.name] = list(value)
+        elif name in _LIST_FIELDS:
+            props[name] = list(value)
         elif isinstance(value, bool | int | float):
-            props[f.name] = value
+            props[name] = value
         else:
-            props[f.name] = str(value)
+            props[name] = str(value)
     return props
 
 

@@ -237,6 +237,7 @@ class Organisation:
     aliases: tuple[str, ...] = ()
     identifiers: dict[str, str] = field(default_factory=dict)
     topics: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
     id: str = ""
 
     label: ClassVar[str] = "Organisation"
@@ -253,6 +254,8 @@ class Organisation:
         self.aliases = tuple(a for a in _string_tuple(self.aliases, "aliases") if a != self.name)
         self.identifiers = _identifiers(self.identifiers, "Organisation.identifiers")
         self.topics = _string_tuple(self.topics, "Organisation.topics")
+        # Which datasets state this organisation (ror, ctgov, cordis, demo, news…).
+        self.sources = _string_tuple(self.sources, "Organisation.sources")
         self.id = self.id or organisation_id(self.name, self.country, self.identifiers)
 
 

@@ -150,6 +150,7 @@ def _read_organisations(path: Path, dataset: Document, demo: DemoGraph) -> dict[
                     s: row.get(s, "") for s in ("ror", "wikidata", "cvr", "se_orgnr", "lei")
                 },
                 topics=_split(row.get("topics", "")),
+                sources=("demo",),
             )
         except (GraphError, ValueError, KeyError) as exc:
             demo.report.reject(where, str(exc))

@@ -38,7 +38,6 @@ CREATE TABLE IF NOT EXISTS nodes (
     country TEXT,
     props   TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS nodes_label ON nodes(label);
 CREATE INDEX IF NOT EXISTS nodes_country ON nodes(label, country);
 CREATE TABLE IF NOT EXISTS identifiers (
     scheme  TEXT NOT NULL,
