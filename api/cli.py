@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -91,6 +92,104 @@ def stats(
         typer.echo(json.dumps(counts, indent=2, ensure_ascii=False))
     else:
         _print_counts(counts)
+
+
+@app.command()
+def ingest(
+    source: Annotated[
+        str, typer.Argument(help="ror, cordis, ctgov, gleif, cvr, openalex, interreg, eufunds")
+    ],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to load", exists=False)],
+    store: StoreOption = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to write rejected records (JSON Lines); default mvkg-data/rejects/SOURCE.jsonl"
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Load registry files into the graph, resolving organisations across sources.
+
+    Exit status: 0 when every record was accepted, 3 when some were rejected (see the rejects
+    file), 1 on an error that stopped the load.
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from api.services import ingest_files
+
+    settings = _settings(store)
+    rejects_file = rejects or Path("mvkg-data") / "rejects" / f"{source}.jsonl"
+    try:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+            console=err_console, transient=True, disable=as_json,
+        ) as bar:  # fmt: skip
+            task = bar.add_task(f"ingesting {source}", total=None)
+            report = ingest_files(
+                store_url=settings.store,
+                source=source,
+                paths=paths,
+                rejects_file=rejects_file,
+                progress=lambda n: bar.update(
+                    task, description=f"ingesting {source}: {n:,} records"
+                ),
+            )
+    except (GraphError, IngestError) as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        console.print(
+            f"[bold]{source}[/bold]: read {report.read:,}, accepted {report.accepted:,}, "
+            f"merged into existing organisations {report.merged:,}, rejected {report.rejected:,}"
+        )
+        for reject in report.rejects[:10]:
+            console.print(f"  [yellow]rejected[/yellow] {reject.where}: {reject.reason}")
+        if report.rejected:
+            console.print(f"all rejects: {rejects_file}")
+    if report.rejected:
+        raise typer.Exit(3)
+
+
+@app.command()
+def merges(
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")] = False,
+    undo: Annotated[
+        str | None, typer.Option(help="Undo this merge (its id); it stays undone on re-ingest.")
+    ] = None,
+) -> None:
+    """List why organisation records were merged (rule, score, sources), or undo one."""
+    from api.services import list_merges, undo_merge
+
+    settings = _settings(store)
+    try:
+        if undo:
+            merge = undo_merge(store_url=settings.store, merge_id=undo)
+            console.print(
+                f"undone: {merge.merged_name} ({merge.merged_id}) is apart from {merge.canonical_id}"
+            )
+            return
+        found = list_merges(store_url=settings.store)
+    except GraphError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        rows = [
+            {"id": m.id, "canonical_id": m.canonical_id, "merged_id": m.merged_id,
+             "merged_name": m.merged_name, "rule": m.rule, "score": m.score,
+             "sources": list(m.sources), "record": m.record, "undone": m.undone}
+            for m in found
+        ]  # fmt: skip
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(found)} merges", title_justify="left")
+    for column in ("id", "record name", "into", "rule", "score", "sources", "undone"):
+        table.add_column(column)
+    for m in found:
+        table.add_row(m.id, m.merged_name, m.canonical_id, m.rule, f"{m.score:.2f}",
+                      ", ".join(m.sources), "yes" if m.undone else "")  # fmt: skip
+    console.print(table)
 
 
 @app.command()

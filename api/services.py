@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from graph.model import Merge
 from graph.store import GraphStore, open_store
 from ingest.demo import load_demo
+from ingest.pipeline import Progress, ingest_paths
 from ingest.report import IngestReport
 
 
@@ -30,3 +33,27 @@ def build_demo(*, store_url: str) -> tuple[IngestReport, dict[str, Any]]:
 def graph_stats(*, store_url: str) -> dict[str, Any]:
     with opened_store(store_url) as store:
         return store.counts().to_dict()
+
+
+def ingest_files(
+    *,
+    store_url: str,
+    source: str,
+    paths: list[Path],
+    rejects_file: Path | None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    with opened_store(store_url) as store:
+        return ingest_paths(
+            source=source, paths=paths, store=store, rejects_file=rejects_file, progress=progress
+        )
+
+
+def list_merges(*, store_url: str, include_undone: bool = True) -> list[Merge]:
+    with opened_store(store_url) as store:
+        return store.merges(include_undone=include_undone)
+
+
+def undo_merge(*, store_url: str, merge_id: str) -> Merge:
+    with opened_store(store_url) as store:
+        return store.undo_merge(merge_id)

@@ -572,3 +572,31 @@ def relation_id(
     qualifier = normalise_name(role) if rel_type is RelType.HAS_ROLE and role else ""
     digest = short_hash(rel_type.value, source, target, subtype.value if subtype else "", qualifier)
     return f"rel:{digest}"
+
+
+# ---------------------------------------------------------------------------- identity
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Why a source's organisation record became part of an existing organisation node.
+
+    `merged_id` is the id the record would have had on its own; `snapshot` is that record as
+    it came in (flat properties), so that the merge can be undone; `rule` says which step of
+    entity resolution matched (identifier:<scheme>, name_country, name_only, fuzzy) and `score`
+    how strongly (1.0 for exact rules, the rapidfuzz ratio / 100 for fuzzy).
+    """
+
+    canonical_id: str
+    merged_id: str
+    merged_name: str
+    rule: str
+    score: float
+    sources: tuple[str, ...] = ()
+    record: str | None = None
+    snapshot: dict[str, object] = field(default_factory=dict, compare=False)
+    undone: bool = False
+
+    @property
+    def id(self) -> str:
+        return "merge:" + short_hash(self.canonical_id, self.merged_id, length=16)

@@ -19,6 +19,7 @@ class IngestReport:
     source: str
     read: int = 0
     accepted: int = 0
+    merged: int = 0
     nodes_written: int = 0
     relations_written: int = 0
     rejected: int = 0
@@ -35,6 +36,7 @@ class IngestReport:
             "source": self.source,
             "read": self.read,
             "accepted": self.accepted,
+            "merged": self.merged,
             "rejected": self.rejected,
             "nodes_written": self.nodes_written,
             "relations_written": self.relations_written,

@@ -9,6 +9,7 @@ outside its module knows that language.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
@@ -17,13 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from graph.codec import props_to_node
-from graph.errors import DanglingRelationError, ValidationError
+from graph.errors import DanglingRelationError, NotFoundError, ValidationError
 from graph.merge import combine_batch, merge_node, merge_relation
 from graph.model import (
     NODE_TYPES,
     RELATION_ENDPOINTS,
     CollabType,
+    Merge,
     Node,
+    Organisation,
     OrgKind,
     Relation,
     RelType,
@@ -212,6 +215,46 @@ class GraphStore(Protocol):
     def projection(self, graph_filter: GraphFilter | None = None) -> Subgraph: ...
     def counts(self) -> Counts: ...
     def version(self) -> int: ...
+    def record_merges(self, merges: Iterable[Merge]) -> int:
+        """Keep why records were merged; a merge already recorded (or undone) stays as it is."""
+        rows = [_merge_to_dict(m) for m in merges]
+        if rows:
+            with self._transaction(write=True) as tx:
+                self._write_merges(tx, rows)
+        return len(rows)
+
+    def merges(self, *, include_undone: bool = True) -> list[Merge]:
+        with self._transaction(write=False) as tx:
+            found = [_merge_from_dict(row) for row in self._read_merges(tx)]
+        return sorted(
+            (m for m in found if include_undone or not m.undone),
+            key=lambda m: (m.canonical_id, m.merged_id),
+        )
+
+    def undo_merge(self, merge_id: str) -> Merge:
+        """Split a merged record off again and keep it apart on later ingests.
+
+        The record becomes its own node again (from the snapshot kept with the merge), the names
+        and identifiers it brought are taken off the canonical node, and entity resolution will
+        not merge the two again. Relations already written to the canonical node from that
+        record stay there; new ingests attach the record's facts to its own node.
+        """
+        merge = next((m for m in self.merges() if m.id == merge_id), None)
+        if merge is None:
+            raise NotFoundError(f"no merge {merge_id!r}; list them with `mvkg merges`")
+        if merge.undone:
+            return merge
+        canonical = self.get_node(merge.canonical_id)
+        with self._transaction(write=True) as tx:
+            self._set_merge_undone(tx, merge_id)
+            restored = props_to_node({**merge.snapshot, "id": merge.merged_id})
+            nodes: list[Node] = [restored]
+            if isinstance(canonical, Organisation) and isinstance(restored, Organisation):
+                nodes.append(_without_contribution(canonical, restored))
+            self._write_nodes(tx, nodes)
+            self._bump_version(tx)
+        return dataclasses.replace(merge, undone=True)
+
     def clear(self) -> None: ...
     def health(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
@@ -277,6 +320,17 @@ class BaseStore(ABC):
 
     @abstractmethod
     def _counts(self, tx: Any) -> Counts: ...
+
+    @abstractmethod
+    def _write_merges(self, tx: Any, merges: list[dict[str, Any]]) -> None:
+        """Insert merge records that are not stored yet (by id); never overwrite one."""
+
+    @abstractmethod
+    def _read_merges(self, tx: Any) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def _set_merge_undone(self, tx: Any, merge_id: str) -> bool:
+        """Mark a merge undone; False if there is no such merge."""
 
     @abstractmethod
     def _clear(self, tx: Any) -> None:
@@ -439,6 +493,46 @@ class BaseStore(ABC):
             ]
         return Subgraph(nodes=nodes, edges=edges)
 
+    def record_merges(self, merges: Iterable[Merge]) -> int:
+        """Keep why records were merged; a merge already recorded (or undone) stays as it is."""
+        rows = [_merge_to_dict(m) for m in merges]
+        if rows:
+            with self._transaction(write=True) as tx:
+                self._write_merges(tx, rows)
+        return len(rows)
+
+    def merges(self, *, include_undone: bool = True) -> list[Merge]:
+        with self._transaction(write=False) as tx:
+            found = [_merge_from_dict(row) for row in self._read_merges(tx)]
+        return sorted(
+            (m for m in found if include_undone or not m.undone),
+            key=lambda m: (m.canonical_id, m.merged_id),
+        )
+
+    def undo_merge(self, merge_id: str) -> Merge:
+        """Split a merged record off again and keep it apart on later ingests.
+
+        The record becomes its own node again (from the snapshot kept with the merge), the names
+        and identifiers it brought are taken off the canonical node, and entity resolution will
+        not merge the two again. Relations already written to the canonical node from that
+        record stay there; new ingests attach the record's facts to its own node.
+        """
+        merge = next((m for m in self.merges() if m.id == merge_id), None)
+        if merge is None:
+            raise NotFoundError(f"no merge {merge_id!r}; list them with `mvkg merges`")
+        if merge.undone:
+            return merge
+        canonical = self.get_node(merge.canonical_id)
+        with self._transaction(write=True) as tx:
+            self._set_merge_undone(tx, merge_id)
+            restored = props_to_node({**merge.snapshot, "id": merge.merged_id})
+            nodes: list[Node] = [restored]
+            if isinstance(canonical, Organisation) and isinstance(restored, Organisation):
+                nodes.append(_without_contribution(canonical, restored))
+            self._write_nodes(tx, nodes)
+            self._bump_version(tx)
+        return dataclasses.replace(merge, undone=True)
+
     def clear(self) -> None:
         """Delete the whole graph (nodes, relations, evidence); the version keeps growing."""
         with self._transaction(write=True) as tx:
@@ -453,6 +547,35 @@ class BaseStore(ABC):
         """Grows with every write; caches of derived results are valid for one version."""
         with self._transaction(write=False) as tx:
             return self._version(tx)
+
+
+def _merge_to_dict(merge: Merge) -> dict[str, Any]:
+    data = {f.name: getattr(merge, f.name) for f in dataclasses.fields(merge)}
+    data["sources"] = list(merge.sources)
+    data["id"] = merge.id
+    return data
+
+
+def _merge_from_dict(data: dict[str, Any]) -> Merge:
+    names = {f.name for f in dataclasses.fields(Merge)}
+    values = {k: v for k, v in data.items() if k in names}
+    values["sources"] = tuple(values.get("sources", ()))
+    return Merge(**values)
+
+
+def _without_contribution(canonical: Organisation, merged: Organisation) -> Organisation:
+    """The canonical organisation minus the names and identifiers a merged record brought."""
+    brought_names = {merged.name, *merged.aliases} - {canonical.name}
+    identifiers = {
+        scheme: value
+        for scheme, value in canonical.identifiers.items()
+        if merged.identifiers.get(scheme) != value
+    }
+    return dataclasses.replace(
+        canonical,
+        aliases=tuple(a for a in canonical.aliases if a not in brought_names),
+        identifiers=identifiers,
+    )
 
 
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -38,6 +38,7 @@ _HEAD_ONLY = ("type", "source", "target")
 _SCHEMA = [
     "CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:Meta) REQUIRE m.key IS UNIQUE",
+    "CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (m:Merge) REQUIRE m.id IS UNIQUE",
     "CREATE INDEX organisation_country IF NOT EXISTS FOR (n:Organisation) ON (n.country)",
     "CREATE INDEX organisation_kind IF NOT EXISTS FOR (n:Organisation) ON (n.kind)",
     "CREATE INDEX node_label IF NOT EXISTS FOR (n:Node) ON (n.label)",
@@ -280,8 +281,34 @@ class Neo4jStore(BaseStore):
         }
         return Counts(nodes=nodes, relations=relations, organisations_by_country=by_country)
 
+    def _write_merges(self, tx: Any, merges: list[dict[str, Any]]) -> None:
+        rows = [
+            {
+                "id": m["id"],
+                "data": json.dumps(m, ensure_ascii=False),
+                "canonical": m["canonical_id"],
+            }
+            for m in merges
+        ]
+        tx.run(
+            "UNWIND $rows AS row MERGE (m:Merge {id: row.id}) "
+            "ON CREATE SET m.data = row.data, m.canonical_id = row.canonical, m.undone = false",
+            rows=rows,
+        ).consume()
+
+    def _read_merges(self, tx: Any) -> list[dict[str, Any]]:
+        result = tx.run("MATCH (m:Merge) RETURN m.data AS data, m.undone AS undone ORDER BY m.id")
+        return [{**json.loads(r["data"]), "undone": bool(r["undone"])} for r in result]
+
+    def _set_merge_undone(self, tx: Any, merge_id: str) -> bool:
+        record = tx.run(
+            "MATCH (m:Merge {id: $id}) SET m.undone = true RETURN count(m) AS n", id=merge_id
+        ).single()
+        return bool(record and record["n"])
+
     def _clear(self, tx: Any) -> None:
         tx.run("MATCH (n:Node) DETACH DELETE n").consume()
+        tx.run("MATCH (m:Merge) DELETE m").consume()
 
     def _bump_version(self, tx: Any) -> None:
         tx.run("MATCH (m:Meta {key: 'graph'}) SET m.version = m.version + 1").consume()

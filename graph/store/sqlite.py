@@ -79,6 +79,11 @@ CREATE TABLE IF NOT EXISTS evidence (
     UNIQUE (relation_id, evidence_id)
 );
 CREATE INDEX IF NOT EXISTS evidence_source ON evidence(source);
+CREATE TABLE IF NOT EXISTS merges (
+    id     TEXT PRIMARY KEY,
+    undone INTEGER NOT NULL DEFAULT 0,
+    data   TEXT NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS node_search USING fts5(
     name, search_text, content='nodes', content_rowid='rowid',
     tokenize="unicode61 remove_diacritics 2"
@@ -438,11 +443,25 @@ class SqliteStore(BaseStore):
         )
         return Counts(nodes=nodes, relations=relations, organisations_by_country=by_country)
 
+    def _write_merges(self, tx: sqlite3.Connection, merges: list[dict[str, Any]]) -> None:
+        tx.executemany(
+            "INSERT OR IGNORE INTO merges (id, undone, data) VALUES (?, 0, ?)",
+            [(m["id"], json.dumps(m, ensure_ascii=False)) for m in merges],
+        )
+
+    def _read_merges(self, tx: sqlite3.Connection) -> list[dict[str, Any]]:
+        rows = tx.execute("SELECT undone, data FROM merges ORDER BY id")
+        return [{**json.loads(data), "undone": bool(undone)} for undone, data in rows]
+
+    def _set_merge_undone(self, tx: sqlite3.Connection, merge_id: str) -> bool:
+        return tx.execute("UPDATE merges SET undone = 1 WHERE id = ?", (merge_id,)).rowcount > 0
+
     def _clear(self, tx: sqlite3.Connection) -> None:
         tx.execute("DELETE FROM evidence")
         tx.execute("DELETE FROM relations")
         tx.execute("DELETE FROM identifiers")
         tx.execute("DELETE FROM nodes")
+        tx.execute("DELETE FROM merges")
 
     def _bump_version(self, tx: sqlite3.Connection) -> None:
         tx.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
