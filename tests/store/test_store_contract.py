@@ -394,3 +394,60 @@ def test_large_batches_are_split_and_all_written(store: GraphStore) -> None:
     assert store.upsert_relations(rels, batch_size=700) == 2_000
     assert store.counts().relations == {"COLLABORATES_WITH": 2_000}
     assert RelType.COLLABORATES_WITH.value in store.counts().relations
+
+
+# ---------------------------------------------------------------------------- merges
+
+
+def test_merges_are_kept_listed_and_undone(store: GraphStore) -> None:
+    from graph.codec import node_to_props
+    from graph.model import Merge
+
+    canonical = Organisation(name="Lund University", country="SE", identifiers={"ror": "012a77v79"})
+    record = Organisation(
+        name="Lunds universitet",
+        country="SE",
+        identifiers={"se_orgnr": "2021003211"},
+        sources=("interreg",),
+    )
+    merged = Organisation(
+        name="Lund University",
+        country="SE",
+        aliases=("Lunds universitet",),
+        identifiers={"ror": "012a77v79", "se_orgnr": "2021003211"},
+        id=canonical.id,
+    )
+    store.upsert_nodes([canonical, merged])
+    merge = Merge(
+        canonical_id=canonical.id,
+        merged_id=record.id,
+        merged_name=record.name,
+        rule="name_country",
+        score=1.0,
+        sources=("interreg",),
+        record="interreg:1",
+        snapshot=node_to_props(record),
+    )
+    assert store.record_merges([merge, merge]) == 2
+    store.record_merges([merge])
+    (listed,) = store.merges()
+    assert (listed.id, listed.rule, listed.sources, listed.undone) == (
+        merge.id,
+        "name_country",
+        ("interreg",),
+        False,
+    )
+
+    undone = store.undo_merge(merge.id)
+    assert undone.undone and store.merges()[0].undone
+    assert store.merges(include_undone=False) == []
+    split = store.get_node(record.id)
+    assert isinstance(split, Organisation) and split.identifiers == {"se_orgnr": "2021003211"}
+    back = store.get_node(canonical.id)
+    assert isinstance(back, Organisation)
+    assert back.identifiers == {"ror": "012a77v79"} and "Lunds universitet" not in back.aliases
+    # Recording the same merge again (a re-ingest) does not revive it.
+    store.record_merges([merge])
+    assert store.merges()[0].undone
+    with pytest.raises(LookupError):
+        store.undo_merge("merge:nothing")
