@@ -58,16 +58,18 @@ def demo(store: StoreOption = None) -> None:
     settings = _settings(store)
     try:
         with console.status("Building the demo graph…"):
-            report, counts = build_demo(store_url=settings.store)
+            reports, counts = build_demo(store_url=settings.store)
     except (GraphError, IngestError) as exc:
         raise _fail(exc) from exc
     console.print(f"[bold]Demo graph written to[/bold] {settings.redacted_store}")
-    console.print(
-        f"read {report.read} records, accepted {report.accepted}, rejected {report.rejected}; "
-        f"wrote {report.nodes_written} nodes and {report.relations_written} relations"
-    )
-    for reject in report.rejects[:10]:
-        console.print(f"  [yellow]rejected[/yellow] {reject.where}: {reject.reason}")
+    for report in reports:
+        console.print(
+            f"{report.source}: read {report.read} records, accepted {report.accepted}, "
+            f"merged {report.merged}, rejected {report.rejected}; wrote "
+            f"{report.nodes_written} nodes and {report.relations_written} relations"
+        )
+        for reject in report.rejects[:10]:
+            console.print(f"  [yellow]rejected[/yellow] {reject.where}: {reject.reason}")
     _print_counts(counts)
     console.print(
         "\nNext: [bold]mvkg stats --json[/bold] for the counts, "

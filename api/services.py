@@ -9,7 +9,7 @@ from typing import Any
 
 from graph.model import Merge
 from graph.store import GraphStore, open_store
-from ingest.demo import load_demo
+from ingest.demo import demo_data_dir, load_demo
 from ingest.pipeline import Progress, ingest_paths
 from ingest.report import IngestReport
 
@@ -23,11 +23,14 @@ def opened_store(url: str) -> Iterator[GraphStore]:
         store.close()
 
 
-def build_demo(*, store_url: str) -> tuple[IngestReport, dict[str, Any]]:
-    """Write the bundled demo graph to the store; returns the load report and the counts."""
+def build_demo(*, store_url: str) -> tuple[list[IngestReport], dict[str, Any]]:
+    """Write the bundled demo graph to the store: the demo tables, then the registry extract
+    through the ROR loader and entity resolution. Returns the reports and the counts."""
     with opened_store(store_url) as store:
-        report = load_demo(store=store)
-        return report, store.counts().to_dict()
+        reports = [load_demo(store=store)]
+        registry = demo_data_dir() / "registry" / "ror_v2_extract.json"
+        reports.append(ingest_paths(source="ror", paths=[registry], store=store))
+        return reports, store.counts().to_dict()
 
 
 def graph_stats(*, store_url: str) -> dict[str, Any]:

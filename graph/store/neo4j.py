@@ -41,7 +41,6 @@ _SCHEMA = [
     "CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (m:Merge) REQUIRE m.id IS UNIQUE",
     "CREATE INDEX organisation_country IF NOT EXISTS FOR (n:Organisation) ON (n.country)",
     "CREATE INDEX organisation_kind IF NOT EXISTS FOR (n:Organisation) ON (n.kind)",
-    "CREATE INDEX node_label IF NOT EXISTS FOR (n:Node) ON (n.label)",
     "CREATE FULLTEXT INDEX node_names IF NOT EXISTS FOR (n:Node) ON EACH [n.name, n.search_text]",
     *(
         f"CREATE INDEX rel_id_{t.value.lower()} IF NOT EXISTS FOR ()-[r:{t.value}]-() ON (r.id)"
