@@ -30,6 +30,7 @@ from graph.model import (
 )
 from graph.store import GraphStore
 from ingest.errors import RecordError, SourceNotFoundError
+from ingest.geography import default_gazetteer, enrich
 from ingest.report import IngestReport
 
 EXTRACTOR = "mvkg-demo"
@@ -155,22 +156,23 @@ def _read_organisations(path: Path, dataset: Document, demo: DemoGraph) -> dict[
         except (GraphError, ValueError, KeyError) as exc:
             demo.report.reject(where, str(exc))
             continue
+        # The same geography step as every loader: region and Place from the gazetteer;
+        # cities abroad (not in the DK/SE gazetteer) keep the demo's own Place.
+        org, place = enrich(org, default_gazetteer())
         orgs[row["key"]] = org
         demo.nodes.append(org)
         demo.report.accepted += 1
         record = f"organisations.csv: {org.name}"
         if org.city:
-            place = places.setdefault(
-                f"{org.country}:{org.city}",
-                Place(
-                    name=org.city,
-                    kind=PlaceKind.CITY,
-                    country=org.country,
-                    region=org.region,
-                    lat=org.lat,
-                    lon=org.lon,
-                ),
+            place = place or Place(
+                name=org.city,
+                kind=PlaceKind.CITY,
+                country=org.country,
+                region=org.region,
+                lat=org.lat,
+                lon=org.lon,
             )
+            place = places.setdefault(place.id, place)
             demo.relations.append(
                 Relation(
                     type=RelType.LOCATED_IN,
