@@ -34,6 +34,13 @@ _ASCII_FOLDS = (("aa", "a"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
 
 # Legal forms, longest first so that "ab publ" is removed before "ab".
 LEGAL_FORMS: tuple[str, ...] = (
+    "ekonomisk forening",
+    "ekonomisk foren",
+    "ek forening",
+    "ek for",
+    "ideell forening",
+    "handelsbolag",
+    "kommanditbolag",
     "aktieselskab",
     "aktiebolag",
     "aktiebolaget",

@@ -30,9 +30,54 @@ from graph.normalize import normalise_name
 from graph.store import GraphFilter, GraphStore
 
 DEFAULT_FUZZY_THRESHOLD = 92.0
+_WORD_SIMILARITY = 80.0
 # Words too common in organisation names to say that two names are alike.
 _WEAK_TOKENS = frozenset(
-    ["the", "of", "and", "for", "in", "at", "de", "la", "le", "i", "og", "och", "und", "university", "universitet", "universitetet", "hospital", "hospitalet", "sjukhus", "sjukhuset", "institute", "institut", "institutet", "center", "centre", "centret", "foundation", "fonden", "fond", "stiftelsen", "region", "kommun", "kommune", "company", "group", "holding", "pharma", "pharmaceuticals", "medical", "research", "science", "sciences", "technology"]
+    [
+        "the",
+        "of",
+        "and",
+        "for",
+        "in",
+        "at",
+        "de",
+        "la",
+        "le",
+        "i",
+        "og",
+        "och",
+        "und",
+        "university",
+        "universitet",
+        "universitetet",
+        "hospital",
+        "hospitalet",
+        "sjukhus",
+        "sjukhuset",
+        "institute",
+        "institut",
+        "institutet",
+        "center",
+        "centre",
+        "centret",
+        "foundation",
+        "fonden",
+        "fond",
+        "stiftelsen",
+        "region",
+        "kommun",
+        "kommune",
+        "company",
+        "group",
+        "holding",
+        "pharma",
+        "pharmaceuticals",
+        "medical",
+        "research",
+        "science",
+        "sciences",
+        "technology",
+    ]
 )
 
 
@@ -128,9 +173,13 @@ class Resolver:
         best: tuple[float, str] | None = None
         for candidate in self._block_candidates(org.country, keys[0]):
             score = max(
-                fuzz.token_sort_ratio(key, other)
-                for key in keys
-                for other in _name_keys(self._known[candidate])
+                (
+                    fuzz.token_sort_ratio(key, other)
+                    for key in keys
+                    for other in _name_keys(self._known[candidate])
+                    if _tokens_correspond(key, other)
+                ),
+                default=0.0,
             )
             better = score >= self.threshold and (best is None or score > best[0])
             if better and self._compatible(org, candidate):
@@ -178,6 +227,20 @@ def _name_keys(org: Organisation) -> list[str]:
     keys = dict.fromkeys(normalise_name(n) for n in (org.name, *org.aliases))
     # Acronyms ("KU", "LU", "SUS") are too ambiguous to identify anything on their own.
     return [k for k in keys if len(k) > 3]
+
+
+def _tokens_correspond(a: str, b: str) -> bool:
+    """Every distinctive word of each name has a near-identical word in the other.
+
+    A high overall ratio is not enough: "ALMI Invest Norra Mellansverige" and "ALMI Invest
+    Östra Mellansverige" score 93 but differ in the one word that tells them apart. Typos and
+    inflections ("Universitys", "Göteborgs") still pass.
+    """
+    return all(
+        any(fuzz.ratio(word, other) >= _WORD_SIMILARITY for other in theirs.split())
+        for mine, theirs in ((a, b), (b, a))
+        for word in _strong_tokens(mine)
+    )
 
 
 def _strong_tokens(key: str) -> set[str]:

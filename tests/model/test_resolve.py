@@ -134,3 +134,17 @@ def test_learning_as_it_goes() -> None:
     )
     # The id this record would have had was merged before: the same decision again.
     assert third.id == first.id and merge is not None and merge.rule == "decided"
+
+
+def test_a_high_ratio_with_one_different_word_is_not_a_match() -> None:
+    resolver = Resolver([Org(name="ALMI Invest Östra Mellansverige AB", country="SE")])
+    _, merge = resolver.resolve(Org(name="ALMI Invest Norra Mellansverige AB", country="SE"))
+    assert merge is None
+    _, merge = resolver.resolve(Org(name="Almi Invest Östra Mellansverig", country="SE"))
+    assert merge is not None and merge.rule == "fuzzy"
+
+
+def test_swedish_association_forms_are_legal_forms() -> None:
+    known = Org(name="Visit Värmland Ekonomisk Förening", country="SE")
+    same = Org(name="Visit Värmland Ekonomisk Fören", country="SE")
+    assert same.id == known.id == "org:se:visit-varmland"
