@@ -1,7 +1,9 @@
 """How a node or relation that is already stored absorbs a new copy of itself.
 
 Written once here and used by every store, so that both stores agree on what an upsert means:
-- the first name an organisation was stored under stays its name; other names become aliases;
+- the first name an organisation was stored under stays its name (unless it was only a
+  placeholder such as "PIC 999987163"); other names become aliases;
+- a kind of "other" never overrides a known kind;
 - other scalar fields take the newer non-empty value;
 - lists (aliases, topics) and identifiers are unions, existing entries first;
 - a relation keeps every distinct piece of evidence (one per source and sentence).
@@ -11,13 +13,23 @@ Upserting the same input again therefore changes nothing.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, TypeVar
 
 from graph.errors import ValidationError
-from graph.model import Node, Relation, merge_evidence
+from graph.model import Node, OrgKind, Relation, merge_evidence
 
 N = TypeVar("N", bound=Node)
 T = TypeVar("T")
+
+
+# Names that loaders give organisations known only by a registry code ("PIC 999987163",
+# "LEI 5493…"): a real name replaces them, and they never become aliases.
+_PLACEHOLDER_NAME = re.compile(r"^(?:PIC|LEI|CVR|ROR) [A-Za-z0-9-]+$")
+
+
+def is_placeholder_name(name: str) -> bool:
+    return bool(_PLACEHOLDER_NAME.match(name))
 
 
 def merge_node(existing: N, incoming: N) -> N:
@@ -31,18 +43,26 @@ def merge_node(existing: N, incoming: N) -> N:
         old, new = getattr(existing, f.name), getattr(incoming, f.name)
         if f.name == "id" or new is None or new == old:
             continue
+        if f.name == "kind" and new == OrgKind.OTHER:
+            continue  # "other" is what a loader says when it does not know; never a correction
         if isinstance(old, tuple):
             changes[f.name] = old + tuple(item for item in new if item not in old)
         elif isinstance(old, dict):
             changes[f.name] = {**new, **old}
         elif f.name == "name":
-            continue
+            if is_placeholder_name(old) and not is_placeholder_name(new):
+                changes["name"] = new
         else:
             changes[f.name] = new
+    names = (existing.name, incoming.name)
     if incoming.name != existing.name and hasattr(existing, "aliases"):
-        aliases = changes.get("aliases", existing.aliases)
-        if incoming.name not in aliases:
-            changes["aliases"] = (*aliases, incoming.name)
+        aliases = tuple(
+            a for a in changes.get("aliases", existing.aliases) if not is_placeholder_name(a)
+        )
+        for name in names:
+            if name != changes.get("name", existing.name) and not is_placeholder_name(name):
+                aliases = aliases if name in aliases else (*aliases, name)
+        changes["aliases"] = aliases
     return dataclasses.replace(existing, **changes) if changes else existing
 
 

@@ -170,3 +170,12 @@ def test_merge_node_refuses_a_label_change() -> None:
     org = Organisation(name="X", id="node:1")
     with pytest.raises(ValidationError, match="another id"):
         merge_node(org, Topic(name="X", id="node:1"))  # type: ignore[type-var]
+
+
+def test_placeholders_give_way_to_real_names_and_kinds() -> None:
+    stub = Organisation(name="PIC 999987163", country="SE", identifiers={"pic": "999987163"})
+    real = Organisation(name="Lunds universitet", country="SE", kind="university", id=stub.id)
+    merged = merge_node(stub, real)
+    assert merged.name == "Lunds universitet" and merged.aliases == () and merged.kind == "university"
+    again = merge_node(merged, Organisation(name="LEI 5493001KJTIIGC8Y1R12", id=stub.id))
+    assert again.name == "Lunds universitet" and again.aliases == () and again.kind == "university"
