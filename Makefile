@@ -38,6 +38,7 @@ test: install neo4j-launcher
 
 bench: install neo4j-launcher
 	$(PY) bench/store_bench.py
+	$(PY) bench/loader_bench.py
 
 lint: install
 	$(VENV)/bin/ruff check .
