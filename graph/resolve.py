@@ -25,12 +25,14 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz
 
 from graph.codec import node_to_props
+from graph.merge import is_placeholder_name
 from graph.model import Merge, Organisation
 from graph.normalize import normalise_name
 from graph.store import GraphFilter, GraphStore
 
 DEFAULT_FUZZY_THRESHOLD = 92.0
 _WORD_SIMILARITY = 80.0
+_MAX_BLOCK = 500
 # Words too common in organisation names to say that two names are alike.
 _WEAK_TOKENS = frozenset(
     [
@@ -98,6 +100,7 @@ class Resolver:
         self._blocks: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._token_counts: Counter[str] = Counter()
         self._known: dict[str, Organisation] = {}
+        self._keys: dict[str, list[str]] = {}
         self._decided: dict[str, str] = {}
         self._refused: set[tuple[str, str]] = set()
         for merge in merges:
@@ -153,7 +156,7 @@ class Resolver:
             candidate = self._identifiers.get((scheme, value))
             if candidate and self._compatible(org, candidate):
                 return candidate, f"identifier:{scheme}", 1.0
-        keys = _name_keys(org)
+        keys = [] if is_placeholder_name(org.name) else _name_keys(org)
         for key in keys:
             candidate = self._by_name_country.get((key, org.country)) if org.country else None
             if candidate and self._compatible(org, candidate):
@@ -168,7 +171,7 @@ class Resolver:
         return self._fuzzy(org, keys)
 
     def _fuzzy(self, org: Organisation, keys: list[str]) -> tuple[str, str, float] | None:
-        if not org.country or not keys:
+        if not org.country or not keys or is_placeholder_name(org.name):
             return None
         best: tuple[float, str] | None = None
         for candidate in self._block_candidates(org.country, keys[0]):
@@ -176,7 +179,7 @@ class Resolver:
                 (
                     fuzz.token_sort_ratio(key, other)
                     for key in keys
-                    for other in _name_keys(self._known[candidate])
+                    for other in self._keys[candidate]
                     if _tokens_correspond(key, other)
                 ),
                 default=0.0,
@@ -187,10 +190,13 @@ class Resolver:
         return (best[1], "fuzzy", best[0] / 100.0) if best else None
 
     def _block_candidates(self, country: str, key: str) -> set[str]:
+        # The two rarest words; a word in very many names ("pic", "kommune") blocks nothing.
         tokens = sorted(_strong_tokens(key), key=lambda t: (self._token_counts[t], t))[:2]
         found: set[str] = set()
         for token in tokens:
-            found |= self._blocks.get((country, token), set())
+            block = self._blocks.get((country, token), set())
+            if len(block) <= _MAX_BLOCK:
+                found |= block
         return found
 
     def _compatible(self, org: Organisation, candidate_id: str) -> bool:
@@ -213,7 +219,9 @@ class Resolver:
         self._known[org.id] = org
         for scheme, value in org.identifiers.items():
             self._identifiers.setdefault((scheme, value), org.id)
-        for key in _name_keys(org):
+        keys = [] if is_placeholder_name(org.name) else _name_keys(org)
+        self._keys[org.id] = keys
+        for key in keys:
             self._by_name[key].add(org.id)
             if org.country:
                 self._by_name_country.setdefault((key, org.country), org.id)

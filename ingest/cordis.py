@@ -74,7 +74,13 @@ Builder = Callable[[Row, str], Extract]
 
 
 def load_cordis(path: Path, report: IngestReport) -> Iterator[Extract]:
-    """Stream one CORDIS file (project.csv, organization.csv or the derived H2020 table)."""
+    """Stream one CORDIS file (project.csv, organization.csv or the derived H2020 table), or
+    every such file in a folder, in sorted order."""
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            if child.name.endswith((".csv", ".csv.gz")):
+                yield from load_cordis(child, report)
+        return
     name = path.name
     try:
         problem = _utf8_problem(path)

@@ -176,6 +176,8 @@ def test_placeholders_give_way_to_real_names_and_kinds() -> None:
     stub = Organisation(name="PIC 999987163", country="SE", identifiers={"pic": "999987163"})
     real = Organisation(name="Lunds universitet", country="SE", kind="university", id=stub.id)
     merged = merge_node(stub, real)
-    assert merged.name == "Lunds universitet" and merged.aliases == () and merged.kind == "university"
+    assert (
+        merged.name == "Lunds universitet" and merged.aliases == () and merged.kind == "university"
+    )
     again = merge_node(merged, Organisation(name="LEI 5493001KJTIIGC8Y1R12", id=stub.id))
     assert again.name == "Lunds universitet" and again.aliases == () and again.kind == "university"
