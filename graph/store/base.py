@@ -215,46 +215,9 @@ class GraphStore(Protocol):
     def projection(self, graph_filter: GraphFilter | None = None) -> Subgraph: ...
     def counts(self) -> Counts: ...
     def version(self) -> int: ...
-    def record_merges(self, merges: Iterable[Merge]) -> int:
-        """Keep why records were merged; a merge already recorded (or undone) stays as it is."""
-        rows = [_merge_to_dict(m) for m in merges]
-        if rows:
-            with self._transaction(write=True) as tx:
-                self._write_merges(tx, rows)
-        return len(rows)
-
-    def merges(self, *, include_undone: bool = True) -> list[Merge]:
-        with self._transaction(write=False) as tx:
-            found = [_merge_from_dict(row) for row in self._read_merges(tx)]
-        return sorted(
-            (m for m in found if include_undone or not m.undone),
-            key=lambda m: (m.canonical_id, m.merged_id),
-        )
-
-    def undo_merge(self, merge_id: str) -> Merge:
-        """Split a merged record off again and keep it apart on later ingests.
-
-        The record becomes its own node again (from the snapshot kept with the merge), the names
-        and identifiers it brought are taken off the canonical node, and entity resolution will
-        not merge the two again. Relations already written to the canonical node from that
-        record stay there; new ingests attach the record's facts to its own node.
-        """
-        merge = next((m for m in self.merges() if m.id == merge_id), None)
-        if merge is None:
-            raise NotFoundError(f"no merge {merge_id!r}; list them with `mvkg merges`")
-        if merge.undone:
-            return merge
-        canonical = self.get_node(merge.canonical_id)
-        with self._transaction(write=True) as tx:
-            self._set_merge_undone(tx, merge_id)
-            restored = props_to_node({**merge.snapshot, "id": merge.merged_id})
-            nodes: list[Node] = [restored]
-            if isinstance(canonical, Organisation) and isinstance(restored, Organisation):
-                nodes.append(_without_contribution(canonical, restored))
-            self._write_nodes(tx, nodes)
-            self._bump_version(tx)
-        return dataclasses.replace(merge, undone=True)
-
+    def record_merges(self, merges: Iterable[Merge]) -> int: ...
+    def merges(self, *, include_undone: bool = True) -> list[Merge]: ...
+    def undo_merge(self, merge_id: str) -> Merge: ...
     def clear(self) -> None: ...
     def health(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
