@@ -548,7 +548,9 @@ def project_id(name: str, identifiers: dict[str, str]) -> str:
 
 
 def document_id(url: str | None, content_hash: str | None) -> str:
-    key = url.strip() if url else f"hash:{content_hash}"
+    # The text decides when there is one: the same article under two URLs (syndication,
+    # tracking parameters) is one document; a URL alone identifies items without text.
+    key = f"hash:{content_hash}" if content_hash else (url or "").strip()
     return f"doc:{short_hash(key, length=20)}"
 
 
