@@ -39,6 +39,7 @@ test: install neo4j-launcher
 bench: install neo4j-launcher
 	$(PY) bench/store_bench.py
 	$(PY) bench/loader_bench.py
+	$(PY) bench/nlp_bench.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -154,6 +154,78 @@ def ingest(
         raise typer.Exit(3)
 
 
+OptionalStore = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Link organisations against this graph (MVKG_STORE); without it and without "
+        "MVKG_STORE, no gazetteer of known organisations is used.",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def extract(
+    input_file: Annotated[
+        Path | None,
+        typer.Option("--input", help="JSON Lines {id, text, language?, date?}; default stdin"),
+    ] = None,
+    output_file: Annotated[
+        Path | None, typer.Option("--output", help="Where to write JSON Lines; default stdout")
+    ] = None,
+    store: OptionalStore = None,
+    n_process: Annotated[int, typer.Option(min=1, max=8, help="Worker processes")] = 1,
+) -> None:
+    """Extract organisations, people, places and relations from texts, without writing to the
+    graph: one output line per input line (bad lines give {"id", "error"})."""
+    import sys
+
+    from api.services import extract_lines
+
+    store_url = _store_for_linking(store)
+    source = input_file.open(encoding="utf-8") if input_file else sys.stdin
+    target = output_file.open("w", encoding="utf-8") if output_file else sys.stdout
+    try:
+        for result in extract_lines(store_url=store_url, lines=source, n_process=n_process):
+            target.write(json.dumps(result, ensure_ascii=False) + "\n")
+    except GraphError as exc:
+        raise _fail(exc) from exc
+    finally:
+        if input_file:
+            source.close()
+        if output_file:
+            target.close()
+
+
+@app.command(name="eval")
+def evaluate(
+    gold_file: Annotated[Path, typer.Argument(help="Labelled JSON Lines (id, text, gold)")],
+    store: OptionalStore = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")] = False,
+) -> None:
+    """Precision, recall and F1 of the extraction on a labelled file: organisations, people,
+    places, relations (typed and untyped), per language."""
+    from api.services import evaluate_file
+
+    try:
+        report = evaluate_file(store_url=_store_for_linking(store), path=gold_file)
+    except (GraphError, OSError, ValueError) as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return
+    typer.echo(report.format_table())
+
+
+def _store_for_linking(store: str | None) -> str | None:
+    import os
+
+    if store is None and "MVKG_STORE" not in os.environ:
+        return None
+    return _settings(store).store
+
+
 @app.command()
 def merges(
     store: StoreOption = None,

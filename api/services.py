@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from graph.model import Merge
-from graph.store import GraphStore, open_store
+from graph.model import Merge, Organisation
+from graph.store import GraphFilter, GraphStore, open_store
 from ingest.demo import demo_data_dir, load_demo
 from ingest.pipeline import Progress, ingest_paths
 from ingest.report import IngestReport
@@ -47,9 +48,79 @@ def ingest_files(
     progress: Progress | None = None,
 ) -> IngestReport:
     with opened_store(store_url) as store:
+        transform = news_transform(store) if source == "news" else None
         return ingest_paths(
-            source=source, paths=paths, store=store, rejects_file=rejects_file, progress=progress
+            source=source,
+            paths=paths,
+            store=store,
+            rejects_file=rejects_file,
+            progress=progress,
+            transform=transform,
         )
+
+
+def build_extractor(store: GraphStore | None) -> Any:
+    """The NLP extractor with a gazetteer of the organisations in the store (if any)."""
+    from nlp.pipeline import Extractor
+
+    organisations = []
+    if store is not None:
+        graph = store.projection(GraphFilter.of(labels=["Organisation"]))
+        organisations = [n for n in graph.nodes.values() if isinstance(n, Organisation)]
+    return Extractor.build(organisations)
+
+
+def news_transform(store: GraphStore) -> Any:
+    from nlp.graphing import NewsToGraph
+
+    return NewsToGraph(build_extractor(store))
+
+
+def extract_lines(
+    *, store_url: str | None, lines: Iterable[str], n_process: int = 1
+) -> Iterator[dict[str, Any]]:
+    """`mvkg extract`: JSON lines {id, text, language?, date?} in, contract dicts out, in input
+    order; a bad line gives {"id", "error"} and the rest goes on. Nothing is written."""
+    if store_url is not None:
+        with opened_store(store_url) as store:
+            extractor = build_extractor(store)
+    else:
+        extractor = build_extractor(None)
+    parsed = [
+        _parse_line(number, line) for number, line in enumerate(lines, start=1) if line.strip()
+    ]
+    valid = [item for item in parsed if "error" not in item]
+    results = extractor.extract_many(
+        ((item["id"], item["text"], item.get("language")) for item in valid), n_process=n_process
+    )
+    for item in parsed:
+        if "error" in item:
+            yield item
+            continue
+        extraction = next(results)
+        error = getattr(extraction, "error", None)
+        yield {"id": extraction.id, "error": error} if error else extraction.to_contract()
+
+
+def _parse_line(number: int, line: str) -> dict[str, Any]:
+    try:
+        item = json.loads(line)
+    except ValueError as exc:
+        return {"id": None, "error": f"line {number}: not JSON ({exc})"}
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        return {"id": None, "error": f"line {number}: needs an object with a string 'text'"}
+    item.setdefault("id", f"line-{number}")
+    return item
+
+
+def evaluate_file(*, store_url: str | None, path: Path) -> Any:
+    """`mvkg eval`: run the extractor over a labelled file and score it against the gold."""
+    from nlp.evaluate import load_gold, score
+
+    gold = load_gold(path)
+    lines = (json.dumps({k: v for k, v in item.items() if k != "gold"}) for item in gold)
+    predicted = list(extract_lines(store_url=store_url, lines=lines))
+    return score(gold, predicted)
 
 
 def list_merges(*, store_url: str, include_undone: bool = True) -> list[Merge]:

@@ -31,9 +31,13 @@ LOADERS: dict[str, str] = {
     "openalex": "ingest.openalex:load_openalex",
     "interreg": "ingest.interreg:load_interreg",
     "eufunds": "ingest.eufunds:load_eufunds",
+    "news": "ingest.news:load_news",
 }
 DEFAULT_BATCH = 5_000
 Progress = Callable[[int], None]
+# A step between loader and writer, e.g. the NLP extraction of news (composed by the caller so
+# that ingest never imports the layers after it).
+Transform = Callable[[Iterable[Extract]], Iterable[Extract]]
 
 
 def loader_for(source: str) -> Loader:
@@ -52,6 +56,7 @@ def ingest_paths(
     rejects_file: Path | None = None,
     progress: Progress | None = None,
     batch_size: int = DEFAULT_BATCH,
+    transform: Transform | None = None,
 ) -> IngestReport:
     """Load every path with the source's loader into the store; returns the report."""
     loader = loader_for(source)
@@ -62,7 +67,10 @@ def ingest_paths(
     report = IngestReport(source=source)
     writer = _Writer(store, report, Resolver.from_store(store), batch_size)
     for path in paths:
-        for extract in loader(path, report):
+        extracts: Iterable[Extract] = loader(path, report)
+        if transform is not None:
+            extracts = transform(extracts)
+        for extract in extracts:
             writer.add(extract)
             if progress:
                 progress(report.read)
