@@ -243,8 +243,9 @@ class BaseStore(ABC):
         """Property records of the nodes with these ids (missing ids are left out)."""
 
     @abstractmethod
-    def _write_nodes(self, tx: Any, nodes: list[Node]) -> None:
-        """Insert or replace these (already merged) nodes."""
+    def _write_nodes(self, tx: Any, nodes: list[Node], stored: set[str]) -> None:
+        """Insert or replace these (already merged) nodes; `stored` holds the ids of those that
+        exist already (read in the same transaction)."""
 
     @abstractmethod
     def _fetch_relations(self, tx: Any, relations: list[Relation]) -> list[Relation]:
@@ -327,7 +328,7 @@ class BaseStore(ABC):
             with self._transaction(write=True) as tx:
                 stored = {p["id"]: props_to_node(p) for p in self._fetch_nodes(tx, list(folded))}
                 merged = [merge_node(stored[i], n) if i in stored else n for i, n in folded.items()]
-                self._write_nodes(tx, merged)
+                self._write_nodes(tx, merged, set(stored))
                 self._bump_version(tx)
             written += len(batch)
         return written
@@ -492,7 +493,7 @@ class BaseStore(ABC):
             nodes: list[Node] = [restored]
             if isinstance(canonical, Organisation) and isinstance(restored, Organisation):
                 nodes.append(_without_contribution(canonical, restored))
-            self._write_nodes(tx, nodes)
+            self._write_nodes(tx, nodes, {canonical.id} if canonical else set())
             self._bump_version(tx)
         return dataclasses.replace(merge, undone=True)
 

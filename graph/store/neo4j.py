@@ -49,8 +49,13 @@ _SCHEMA = [
     "MERGE (m:Meta {key: 'graph'}) ON CREATE SET m.version = 0",
 ]
 
-_WRITE_NODES = {
-    label: (f"UNWIND $rows AS row MERGE (n:Node {{id: row.id}}) SET n = row, n:{label}")
+# New nodes are created, known ones updated: the shared upsert has read which exist, and
+# CREATE skips MERGE's lookup and locking.
+_CREATE_NODES = {
+    label: f"UNWIND $rows AS row CREATE (n:Node:{label}) SET n = row" for label in NODE_TYPES
+}
+_UPDATE_NODES = {
+    label: f"UNWIND $rows AS row MATCH (n:Node {{id: row.id}}) SET n = row, n:{label}"
     for label in NODE_TYPES
 }
 # Relations are looked up through their type's index and created without MERGE: the shared
@@ -192,14 +197,17 @@ class Neo4jStore(BaseStore):
         )
         return [_without_search_text(record["p"]) for record in result]
 
-    def _write_nodes(self, tx: Any, nodes: list[Node]) -> None:
-        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    def _write_nodes(self, tx: Any, nodes: list[Node], stored: set[str]) -> None:
+        new: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        known: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for node in nodes:
             props = node_to_props(node)
             props["search_text"] = searchable_text(node)
-            by_label[node.label].append(props)
-        for label, rows in by_label.items():
-            tx.run(_WRITE_NODES[label], rows=rows).consume()
+            (known if node.id in stored else new)[node.label].append(props)
+        for label, rows in new.items():
+            tx.run(_CREATE_NODES[label], rows=rows).consume()
+        for label, rows in known.items():
+            tx.run(_UPDATE_NODES[label], rows=rows).consume()
 
     def _node_labels(self, tx: Any, ids: list[str]) -> dict[str, str]:
         # One record holding all pairs: the driver's per-record cost dominated this lookup.

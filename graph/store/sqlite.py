@@ -257,7 +257,7 @@ class SqliteStore(BaseStore):
         )
         return [json.loads(props) for (props,) in rows]
 
-    def _write_nodes(self, tx: sqlite3.Connection, nodes: list[Node]) -> None:
+    def _write_nodes(self, tx: sqlite3.Connection, nodes: list[Node], stored: set[str]) -> None:
         rows = []
         identifiers = []
         for node in nodes:
