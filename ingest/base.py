@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.model import Evidence, Node, Relation
+from graph.model import Evidence, Node, Organisation, Project, Relation, RelType
 from ingest.report import IngestReport
 
 
@@ -53,4 +53,29 @@ def record_evidence(
         extractor=extractor,
         extractor_version=version,
         url=url,
+    )
+
+
+def participation(
+    org: Organisation,
+    project: Project,
+    *,
+    role: str | None,
+    record: str,
+    extractor: str,
+    text: str | None = None,
+    url: str | None = None,
+) -> Relation:
+    """`org` PARTICIPATES_IN `project` in `role`, over the project's dates, as `record` says
+    (one piece of evidence, dated at the project's start)."""
+    return Relation(
+        type=RelType.PARTICIPATES_IN,
+        source=org.id,
+        target=project.id,
+        role=role,
+        start=project.start,
+        end=project.end,
+        evidence=[
+            record_evidence(record, extractor=extractor, text=text, date=project.start, url=url)
+        ],
     )

@@ -33,12 +33,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from graph.errors import GraphError
 from graph.model import Organisation, OrgKind, Project, ProjectKind, Relation, RelType, Topic
-from graph.normalize import fold_diacritics
-from ingest.base import Extract, record_evidence
+from ingest.base import Extract, participation, record_evidence
 from ingest.countries import to_alpha2
 from ingest.errors import RecordError
+from ingest.kinds import kind_from_name
+from ingest.readers import RECORD_ERRORS, input_files, reason_of
 from ingest.report import IngestReport
 
 EXTRACTOR = "cordis"
@@ -53,12 +53,6 @@ ACTIVITY_KINDS: dict[str, OrgKind] = {
     "PUB": OrgKind.PUBLIC_AGENCY,  # Public bodies
     "OTH": OrgKind.OTHER,  # Other
 }
-# Hospitals take part as PUB (Danish regions, Swedish county hospitals), REC or HES; the name is
-# the better witness. Foundations are filed as OTH.
-_HOSPITAL = re.compile(
-    r"hospital|sjukhus|sygehus|lasarett|klinikum|ziekenhuis|hopital|ospedale|spital\b"
-)
-_FOUNDATION = re.compile(r"\bfond\b|fonden|foundation|stiftelse|stiftung|stichting|fondation")
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1 << 20
@@ -77,9 +71,8 @@ def load_cordis(path: Path, report: IngestReport) -> Iterator[Extract]:
     """Stream one CORDIS file (project.csv, organization.csv or the derived H2020 table), or
     every such file in a folder, in sorted order."""
     if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if child.name.endswith((".csv", ".csv.gz")):
-                yield from load_cordis(child, report)
+        for child in input_files(path, (".csv", ".csv.gz"), recursive=True):
+            yield from load_cordis(child, report)
         return
     name = path.name
     try:
@@ -220,11 +213,8 @@ def _extracts(
             if derived:
                 row = {k: "" if v == _R_MISSING else v for k, v in row.items()}
             extract = builder(row, where)
-        except RecordError as exc:
-            report.reject(where, exc.reason)
-            continue
-        except (GraphError, ValueError, KeyError, TypeError) as exc:
-            report.reject(where, str(exc))
+        except RECORD_ERRORS as exc:
+            report.reject(where, reason_of(exc))
             continue
         report.accepted += 1
         yield extract
@@ -348,14 +338,8 @@ def _derived_extract(row: Row, where: str) -> Extract:
     text = f"PIC {pic} ({country or 'country unknown'}) is {_role_text(role)} in "
     text += f"H2020 project rcn {rcn}" + _contribution_text(contribution)
     key = f"cordis:rcn:{rcn}:pic:{pic}"
-    relation = Relation(
-        type=RelType.PARTICIPATES_IN,
-        source=organisation.id,
-        target=project.id,
-        role=role,
-        start=project.start,
-        end=project.end,
-        evidence=[record_evidence(key, extractor=EXTRACTOR, text=text, date=project.start)],
+    relation = participation(
+        organisation, project, role=role, record=key, extractor=EXTRACTOR, text=text
     )
     return Extract(record=key, where=where, nodes=[organisation, project], relations=[relation])
 
@@ -386,17 +370,18 @@ def _pic(value: str, where: str) -> str:
 
 
 def _kind(activity_type: str, name: str, where: str) -> OrgKind:
+    """The activity type's kind, but a hospital by name is a hospital whatever its type
+    (hospitals take part as PUB, REC or HES: Danish regions, Swedish county hospitals), and
+    without a type or under OTH (where foundations are filed) the name decides."""
     code = activity_type.strip().upper()
     if code and code not in ACTIVITY_KINDS:
         raise RecordError(
             where, f"activityType {activity_type!r} is not one of {', '.join(ACTIVITY_KINDS)}"
         )
     kind = ACTIVITY_KINDS.get(code, OrgKind.OTHER)
-    folded = fold_diacritics(name)
-    if _HOSPITAL.search(folded):
-        return OrgKind.HOSPITAL
-    if kind is OrgKind.OTHER and _FOUNDATION.search(folded):
-        return OrgKind.FOUNDATION
+    named = kind_from_name(name)
+    if named is OrgKind.HOSPITAL or (kind is OrgKind.OTHER and named is not None):
+        return named
     return kind
 
 

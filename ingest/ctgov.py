@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import GraphError
 from graph.model import (
     Node,
     Organisation,
@@ -49,10 +48,12 @@ from graph.model import (
     RelType,
     Topic,
 )
-from graph.normalize import fold_diacritics, normalise_name
-from ingest.base import Extract, record_evidence
+from graph.normalize import normalise_name
+from ingest.base import Extract, participation, record_evidence
 from ingest.countries import to_alpha2
 from ingest.errors import RecordError
+from ingest.kinds import kind_from_name
+from ingest.readers import RECORD_ERRORS, input_files, reason_of
 from ingest.report import IngestReport
 
 EXTRACTOR = "ctgov"
@@ -74,15 +75,6 @@ _CLASS_KINDS = {
     "U_S_FED": OrgKind.PUBLIC_AGENCY,
     "OTHER_GOV": OrgKind.PUBLIC_AGENCY,
 }
-# Matched against fold_diacritics(name): lower case ASCII, "Skåne" -> "skaane".
-_HOSPITAL = re.compile(
-    r"hospital|sjukhus|sygehus|lasarett|klinikum|ziekenhuis|hopital|ospedale|spital\b|\bhosp\b"
-)
-_UNIVERSITY = re.compile(
-    r"universit|\buniv\b|hogskola|hochschule|college|karolinska institutet|medical school"
-)
-_FOUNDATION = re.compile(r"\bfond\b|fonden|foundation|stiftelse|stiftung|stichting|fondation")
-_INSTITUTE = re.compile(r"institut")
 
 # "Research Site", "GSK Investigational Site", "Local Institution", "Site 12": not a name.
 _PLACEHOLDER = re.compile(
@@ -169,8 +161,7 @@ class _Study:
 def load_ctgov(path: Path, report: IngestReport) -> Iterator[Extract]:
     """Stream ClinicalTrials.gov studies from one file or a directory of files."""
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _SUFFIXES)
-        for file in files:
+        for file in input_files(path, _SUFFIXES, recursive=True):
             yield from _load_file(file, file.relative_to(path).as_posix(), report)
     else:
         yield from _load_file(path, path.name, report)
@@ -255,11 +246,8 @@ def _accept(report: IngestReport, where: str, read: Any) -> Iterator[Extract]:
     report.read += 1
     try:
         extract = _extract(read(), where)
-    except RecordError as exc:
-        report.reject(where, exc.reason)
-        return
-    except (GraphError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        report.reject(where, f"{type(exc).__name__}: {exc}")
+    except RECORD_ERRORS as exc:
+        report.reject(where, reason_of(exc))
         return
     report.accepted += 1
     yield extract
@@ -456,17 +444,17 @@ class _Collector:
         participations = []
         for org_id, roles in self.roles.items():
             roles.sort(key=ROLE_ORDER.index)
-            org = self.nodes[org_id]
+            org: Organisation = self.nodes[org_id]  # type: ignore[assignment]
             said = " and ".join(role.replace("_", " ") for role in roles)
             participations.append(
-                Relation(
-                    type=RelType.PARTICIPATES_IN,
-                    source=org_id,
-                    target=self.project.id,
+                participation(
+                    org,
+                    self.project,
                     role=roles[0],
-                    start=self.project.start,
-                    end=self.project.end,
-                    evidence=self.evidence(f"{org.name} is {said} of {self.project_label}"),
+                    record=self.key,
+                    extractor=EXTRACTOR,
+                    text=f"{org.name} is {said} of {self.project_label}",
+                    url=self.project.url,
                 )
             )
         return Extract(
@@ -530,7 +518,7 @@ def _sponsor(party: _Party) -> Organisation | None:
     cls = re.sub(r"[^A-Z]+", "_", party.cls.upper()).strip("_")
     return Organisation(
         name=name,
-        kind=_CLASS_KINDS.get(cls) or _kind_from_name(name),
+        kind=_CLASS_KINDS.get(cls) or kind_from_name(name, OrgKind.OTHER),
         country=country,
         aliases=(party.name,),
         sources=(SOURCE,),
@@ -560,7 +548,7 @@ def _site(site: _Site, where: str) -> Organisation | None:
         name = f"{name}, {site.city}"
     return Organisation(
         name=name,
-        kind=OrgKind.OTHER if placeholder else _kind_from_name(name),
+        kind=OrgKind.OTHER if placeholder else kind_from_name(name, OrgKind.OTHER),
         country=_country(site.country, where),
         city=site.city or None,
         lat=site.lat,
@@ -620,7 +608,7 @@ def _affiliation(text: str, known: dict[str, Organisation]) -> Organisation | No
             return org
     org = Organisation(
         name=name,
-        kind=_kind_from_name(name),
+        kind=kind_from_name(name, OrgKind.OTHER),
         country=country,
         aliases=(text,),
         sources=(SOURCE,),
@@ -645,19 +633,6 @@ def _person_name(raw: str, known: dict[str, Any]) -> str | None:
 
 
 # ---------------------------------------------------------------------------- values
-
-
-def _kind_from_name(name: str) -> OrgKind:
-    folded = fold_diacritics(name)
-    if _HOSPITAL.search(folded):
-        return OrgKind.HOSPITAL
-    if _UNIVERSITY.search(folded):
-        return OrgKind.UNIVERSITY
-    if _FOUNDATION.search(folded):
-        return OrgKind.FOUNDATION
-    if _INSTITUTE.search(folded):
-        return OrgKind.RESEARCH_INSTITUTE
-    return OrgKind.OTHER
 
 
 def _country_key(text: str) -> str:

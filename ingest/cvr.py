@@ -42,13 +42,9 @@ from graph.model import (
 from ingest.base import Extract, record_evidence
 from ingest.countries import to_alpha2
 from ingest.errors import RecordError
-from ingest.interreg import (
-    RECORD_ERRORS,
-    guess_org_kind,
-    input_files,
-    read_json_file,
-    reason,
-)
+from ingest.kinds import kind_from_name
+from ingest.places import danish_town
+from ingest.readers import RECORD_ERRORS, input_files, read_json_file, reason_of
 from ingest.report import IngestReport
 
 EXTRACTOR = "cvr"
@@ -59,22 +55,6 @@ OWNER_REGISTERS = frozenset({"EJERREGISTER", "LEGALE EJERE"})
 SHARE_ATTRIBUTES = frozenset({"EJERANDEL_PROCENT", "EJERANDEL_STEMMERET_PROCENT"})
 
 _CVR = re.compile(r"^\d{8}$")
-# Postal districts of the big towns carry a district suffix ("København Ø", "Odense M",
-# "Aalborg Øst"); the town is the part before it. Other suffixes name other towns
-# ("Nykøbing F" is not "Nykøbing M") and are kept.
-_DISTRICT = re.compile(
-    r"^(København|Frederiksberg|Aarhus|Århus|Odense|Aalborg|Esbjerg|Vejle|Kolding|Randers|Horsens)"
-    r"\s+(K|V|Ø|N|S|C|M|NV|NØ|SV|SØ|Øst|Vest)$"
-)
-
-
-def danish_town(postal_district: str | None) -> str | None:
-    """The town of a Danish postal district name: "København Ø" -> "København"."""
-    if not postal_district or not postal_district.strip():
-        return None
-    text = " ".join(postal_district.split())
-    match = _DISTRICT.match(text)
-    return match.group(1) if match else text
 
 
 # ---------------------------------------------------------------------------- loader
@@ -82,7 +62,7 @@ def danish_town(postal_district: str | None) -> str | None:
 
 def load_cvr(path: Path, report: IngestReport) -> Iterator[Extract]:
     """Stream the companies of a CVR search response file (or a folder of them)."""
-    for file in input_files(path, "*.json"):
+    for file in input_files(path, (".json",), recursive=True):
         document = read_json_file(file, report)
         if document is None:
             continue
@@ -99,7 +79,7 @@ def load_cvr(path: Path, report: IngestReport) -> Iterator[Extract]:
             try:
                 extract = _company_extract(hit, where)
             except RECORD_ERRORS as exc:
-                report.reject(where, reason(exc))
+                report.reject(where, reason_of(exc))
                 continue
             report.accepted += 1
             yield extract
@@ -277,7 +257,7 @@ def _kind_from_form(form: dict[str, Any] | None, name: str) -> OrgKind:
     text = " ".join(str((form or {}).get(k) or "") for k in ("langBeskrivelse", "kortBeskrivelse"))
     text = text.lower()
     if not text.strip():
-        return guess_org_kind(name) or OrgKind.COMPANY
+        return kind_from_name(name, OrgKind.COMPANY)
     if re.search(r"\bfond\b", text):
         return OrgKind.FOUNDATION
     if re.search(r"kommune|\bregion\b|statslig|offentlig|folkekirke", text):
@@ -356,7 +336,7 @@ def _participant_organisation(participant: dict[str, Any], where: str) -> Organi
     country = to_alpha2(address.get("landekode"), where=where) or ("DK" if cvr else None)
     return Organisation(
         name=name,
-        kind=guess_org_kind(name) or OrgKind.COMPANY,
+        kind=kind_from_name(name, OrgKind.COMPANY),
         country=country,
         aliases=tuple(alias for alias in (_clean(n.get("navn")) for n in names) if alias),
         identifiers={"cvr": cvr} if cvr else {},

@@ -46,30 +46,24 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from graph.model import Organisation, OrgKind, Project, ProjectKind, Relation, RelType
+from graph.model import Organisation, OrgKind, Project, ProjectKind, Relation
 from graph.normalize import normalise_name, short_hash
-from ingest.base import Extract, record_evidence
+from ingest.base import Extract, participation
 from ingest.countries import to_alpha2
-from ingest.cvr import danish_town
 from ingest.errors import RecordError
-from ingest.interreg import (
-    RECORD_ERRORS,
-    guess_org_kind,
-    input_files,
-    read_json_file,
-    reason,
-    text_field,
-)
+from ingest.kinds import kind_from_name
+from ingest.places import danish_town
+from ingest.readers import RECORD_ERRORS, input_files, read_json_file, reason_of, text_field
 from ingest.report import IngestReport
 
 EXTRACTOR = "eufunds"
-SUFFIXES = frozenset({".csv", ".json"})
+SUFFIXES = (".csv", ".json")
 
 DANISH_REGIONS = frozenset(
     {"Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland", "Bornholm"}
@@ -133,10 +127,7 @@ _PARTNER_SEPARATOR = re.compile(
 
 def load_eufunds(path: Path, report: IngestReport) -> Iterator[Extract]:
     """Stream the projects of a structural-funds file (or of every .csv/.json under a folder)."""
-    files = input_files(path, "*")
-    if path.is_dir():
-        files = [f for f in files if f.suffix.lower() in SUFFIXES]
-    for file in files:
+    for file in input_files(path, SUFFIXES, recursive=True):
         yield from _load_file(file, report)
 
 
@@ -157,9 +148,13 @@ def _load_file(file: Path, report: IngestReport) -> Iterator[Extract]:
     text, _encoding = decode_text(raw)
     header = text.split("\n", 1)[0]
     if header.startswith('"Projektitel / Operation name";'):
-        yield from _dk2014_projects(text, file, report)
+        yield from _dk_projects(
+            text, file, report, delimiter=";", columns=DK2014_COLUMNS, build=_dk2014_extract
+        )
     elif header.startswith("projekttitel,start_dato,"):
-        yield from _dk2007_projects(text, file, report)
+        yield from _dk_projects(
+            text, file, report, delimiter=",", columns=DK2007_COLUMNS, build=_dk2007_extract
+        )
     else:
         _reject_file(
             report,
@@ -238,23 +233,20 @@ def _csv_rows(
         yield _Row(where, {key: " ".join(row[i].split()) for key, i in index.items()})
 
 
-def _dk2014_projects(text: str, file: Path, report: IngestReport) -> Iterator[Extract]:
-    for row in _csv_rows(text, file, ";", DK2014_COLUMNS, report):
+def _dk_projects(
+    text: str,
+    file: Path,
+    report: IngestReport,
+    *,
+    delimiter: str,
+    columns: dict[str, str],
+    build: Callable[[_Row], Extract],
+) -> Iterator[Extract]:
+    for row in _csv_rows(text, file, delimiter, columns, report):
         try:
-            extract = _dk2014_extract(row)
+            extract = build(row)
         except RECORD_ERRORS as exc:
-            report.reject(row.where, reason(exc))
-            continue
-        report.accepted += 1
-        yield extract
-
-
-def _dk2007_projects(text: str, file: Path, report: IngestReport) -> Iterator[Extract]:
-    for row in _csv_rows(text, file, ",", DK2007_COLUMNS, report):
-        try:
-            extract = _dk2007_extract(row)
-        except RECORD_ERRORS as exc:
-            report.reject(row.where, reason(exc))
+            report.reject(row.where, reason_of(exc))
             continue
         report.accepted += 1
         yield extract
@@ -280,7 +272,7 @@ def _dk2014_extract(row: _Row) -> Extract:
     )
     beneficiary = Organisation(
         name=beneficiary_name,
-        kind=guess_org_kind(beneficiary_name) or OrgKind.OTHER,
+        kind=kind_from_name(beneficiary_name, OrgKind.OTHER),
         country=to_alpha2(row.get("country"), where=row.where) or "DK",
         city=danish_town(row.get("city")),
         lat=lat,
@@ -323,7 +315,7 @@ def _dk2007_extract(row: _Row) -> Extract:
     )
     beneficiary = Organisation(
         name=beneficiary_name,
-        kind=guess_org_kind(beneficiary_name) or OrgKind.OTHER,
+        kind=kind_from_name(beneficiary_name, OrgKind.OTHER),
         country="DK",
         city=danish_town(row.get("city")),
         identifiers={"cvr": cvr} if cvr else {},
@@ -367,7 +359,7 @@ def _se_projects(document: Any, file: Path, report: IngestReport) -> Iterator[Ex
         try:
             extract = _se_extract(item, where)
         except RECORD_ERRORS as exc:
-            report.reject(where, reason(exc))
+            report.reject(where, reason_of(exc))
             continue
         report.accepted += 1
         yield extract
@@ -401,7 +393,7 @@ def _se_extract(item: Any, where: str) -> Extract:
         ),
         beneficiary=Organisation(
             name=name,
-            kind=guess_org_kind(name) or OrgKind.OTHER,
+            kind=kind_from_name(name, OrgKind.OTHER),
             country="SE",
             sources=(EXTRACTOR,),
         ),
@@ -425,22 +417,9 @@ def _project_extract(
     extract = Extract(record=record, where=where, nodes=[project, beneficiary])
 
     def participates(org: Organisation, role: str) -> Relation:
-        return Relation(
-            type=RelType.PARTICIPATES_IN,
-            source=org.id,
-            target=project.id,
-            role=role,
-            start=project.start,
-            end=project.end,
-            evidence=[
-                record_evidence(
-                    record,
-                    extractor=EXTRACTOR,
-                    text=f"{org.name}, {role} of {project.name} ({project.programme})",
-                    date=project.start,
-                    url=url,
-                )
-            ],
+        text = f"{org.name}, {role} of {project.name} ({project.programme})"
+        return participation(
+            org, project, role=role, record=record, extractor=EXTRACTOR, text=text, url=url
         )
 
     extract.relations.append(participates(beneficiary, "beneficiary"))
@@ -451,7 +430,7 @@ def _project_extract(
             continue  # the beneficiary listed among its own partners, or a partner twice
         seen.add(key)
         partner = Organisation(
-            name=name, kind=guess_org_kind(name) or OrgKind.OTHER, sources=(EXTRACTOR,)
+            name=name, kind=kind_from_name(name, OrgKind.OTHER), sources=(EXTRACTOR,)
         )
         extract.nodes.append(partner)
         extract.relations.append(participates(partner, "partner"))

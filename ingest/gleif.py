@@ -44,8 +44,9 @@ from graph.model import Node, Organisation, OrgKind, Relation, RelType, organisa
 from ingest.base import Extract, record_evidence
 from ingest.countries import to_alpha2
 from ingest.errors import RecordError
+from ingest.kinds import kind_from_name
+from ingest.readers import RECORD_ERRORS, input_files, read_json_file, reason_of
 from ingest.report import IngestReport
-from ingest.ror import RECORD_ERRORS, json_files, kind_from_name, read_json, reason_of
 
 EXTRACTOR = "gleif"
 API_URL = "https://api.gleif.org/api/v1/lei-records/"
@@ -186,10 +187,9 @@ def registration_ids(entity: _Entity) -> dict[str, str]:
 def organisation(entity: _Entity, where: str) -> Organisation:
     category = (entity.category or "").upper()
     default = _CATEGORY_KINDS.get(category, OrgKind.COMPANY)
-    kind = default if category in _CATEGORY_KINDS else kind_from_name(entity.name, default)
     return Organisation(
         name=entity.name,
-        kind=kind,
+        kind=default if category in _CATEGORY_KINDS else kind_from_name(entity.name, default),
         country=to_alpha2(entity.country, where=where),
         city=entity.city,
         aliases=tuple(entity.aliases),
@@ -222,7 +222,7 @@ def subsidiary_relation(link: _Link) -> Relation:
 def load_gleif(path: Path, report: IngestReport) -> Iterator[Extract]:
     """Stream LEI records and parent relationships from API JSON or golden-copy CSV files."""
     run = _Run()
-    for file in sorted(json_files(path, (".json", ".csv")), key=_file_order):
+    for file in sorted(input_files(path, (".json", ".csv")), key=_file_order):
         reader = _read_csv if file.name.lower().endswith(".csv") else _read_api_json
         for extract in reader(file, report, run):
             run.commit(extract)
@@ -262,13 +262,12 @@ def _accept(
 
 
 def _read_api_json(file: Path, report: IngestReport, run: _Run) -> Iterator[Extract]:
-    try:
-        document = read_json(file)
-        if not isinstance(document, dict) or "data" not in document:
-            raise RecordError(file.name, "not a GLEIF API response: no top-level `data`")
-    except RecordError as exc:
+    document = read_json_file(file, report, streamed=True)
+    if document is None:
+        return
+    if not isinstance(document, dict) or "data" not in document:
         report.read += 1
-        report.reject(exc.where, exc.reason)
+        report.reject(file.name, "not a GLEIF API response: no top-level `data`")
         return
     relatives = _relatives(file.name, document)
     stated = _day(((document.get("meta") or {}).get("goldenCopy") or {}).get("publishDate"))

@@ -10,14 +10,12 @@ a project is identified by programme and name.
 Each row yields the partner Organisation, the Project (the same node for every row of that
 project: its id comes from programme and project name) and a PARTICIPATES_IN relation.
 
-This module also holds two helpers that the other registry loaders (`cvr`, `eufunds`) use:
-`read_json_file` (one reject for a file that is not UTF-8 JSON) and `guess_org_kind` (the kind
-of an organisation from words in its Swedish, Danish or English name).
+The partner's kind comes from its name (`ingest.kinds`), else from the partner type the
+programme recorded.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -25,16 +23,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from graph.errors import GraphError
-from graph.model import Organisation, OrgKind, Project, ProjectKind, Relation, RelType
-from ingest.base import Extract, record_evidence
+from graph.model import Organisation, OrgKind, Project, ProjectKind
+from ingest.base import Extract, participation
 from ingest.countries import to_alpha2
-from ingest.errors import RecordError, SourceNotFoundError
+from ingest.errors import RecordError
+from ingest.kinds import kind_from_name
+from ingest.readers import RECORD_ERRORS, input_files, read_json_file, reason_of, text_field
 from ingest.report import IngestReport
 
 EXTRACTOR = "interreg"
-# Exceptions that mean "this record cannot be used"; anything else is a bug and propagates.
-RECORD_ERRORS = (GraphError, RecordError, ValueError, KeyError, TypeError)
 
 ROLES = {"LP": "lead_partner", "PP": "partner", "AP": "associated_partner"}
 
@@ -60,134 +57,12 @@ _TYPE_KINDS = {
 }
 
 
-# ---------------------------------------------------------------------------- shared helpers
-
-
-def input_files(path: Path, pattern: str) -> list[Path]:
-    """`path` itself, or the files under a directory matching `pattern`, in sorted order."""
-    if path.is_dir():
-        return sorted(p for p in path.rglob(pattern) if p.is_file())
-    if path.is_file():
-        return [path]
-    raise SourceNotFoundError(f"{path} does not exist: give a file or a folder of files")
-
-
-def read_json_file(path: Path, report: IngestReport) -> Any | None:
-    """The parsed JSON of `path`, or None after one reject naming the file and position.
-
-    JSON is UTF-8 by definition (RFC 8259), so a file that does not decode as UTF-8 is refused
-    rather than guessed at. The unreadable file counts as one record read and rejected, so that
-    read = accepted + rejected still holds.
-    """
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        report.read += 1
-        report.reject(path.name, f"cannot read the file: {exc.strerror or exc}")
-        return None
-    try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        report.read += 1
-        report.reject(
-            f"{path.name} line {line}",
-            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded "
-            "(JSON files must be UTF-8; re-export the file as UTF-8)",
-        )
-        return None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        # A string left open runs to the end of the file: that is truncation too.
-        truncated = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
-        what = "the file ends in the middle of the JSON (truncated?)" if truncated else exc.msg
-        report.read += 1
-        report.reject(f"{path.name} line {exc.lineno} column {exc.colno}", f"invalid JSON: {what}")
-        return None
-
-
-def reason(exc: Exception) -> str:
-    """A reject reason that reads as a sentence, whatever the exception."""
-    if isinstance(exc, RecordError):
-        return exc.reason
-    if isinstance(exc, KeyError):
-        return f"missing field {exc.args[0]!r}"
-    return str(exc)
-
-
-def text_field(record: dict[str, Any], key: str) -> str | None:
-    """A string field with runs of white space collapsed; None when absent or empty."""
-    value = record.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str | int | float):
-        raise ValueError(f"field {key!r} should be text, got {type(value).__name__}")
-    cleaned = " ".join(str(value).split())
-    return cleaned or None
-
-
-# Name words, tried in this order; the first that matches decides. Hospitals come before
-# universities ("Universitetssjukhus", "Universitetshospital"), universities before companies
-# ("Chalmers tekniska högskola AB"), research institutes before companies ("Alexandra
-# Instituttet A/S"), public bodies before foundations and companies. "Fond" must be a word of its
-# own: "Fondsmæglerselskab" (a stockbroker) is no foundation.
-_NAME_KINDS: tuple[tuple[OrgKind, re.Pattern[str]], ...] = (
-    (OrgKind.FOUNDATION, re.compile(r"^(stiftelsen?|stift|fonden)\b", re.I)),
-    (OrgKind.HOSPITAL, re.compile(r"sjukhus|lasarett|hospital|sygehus", re.I)),
-    (
-        OrgKind.UNIVERSITY,
-        re.compile(
-            r"universit|(?<!folk)högskola|(?<!folk)högskolan|professionshøjskole"
-            r"|university college|institute of technology|business school",
-            re.I,
-        ),
-    ),
-    (
-        OrgKind.RESEARCH_INSTITUTE,
-        re.compile(r"institut|forskningsinst|research centre|\beric\b", re.I),
-    ),
-    (
-        OrgKind.PUBLIC_AGENCY,
-        re.compile(
-            r"\bkommun(e|en|er)?\b|^kommunförbundet|kommunalförbund|regionskommune"
-            r"|^region(\b|förbundet)|regionen\b|länsstyrelse|landsting|\bstad\b"
-            r"|municipality|^city of\b|county administrative board|myndighet|styrelsen\b"
-            r"|verket\b|ämbetet\b|ministeri|^jobcenter\b",
-            re.I,
-        ),
-    ),
-    (OrgKind.FOUNDATION, re.compile(r"stiftelse|\bfond(en|et)?\b|\bfoundation\b", re.I)),
-    (
-        OrgKind.COMPANY,
-        re.compile(
-            r"\b(ab|a/s|aps|ivs|p/s|k/s|i/s|a\.m\.b\.a|amba|gmbh|ltd|limited|inc|plc|llc|oy|oyj"
-            r"|asa|as|bv|ag|corp)\b|aktiebolag",
-            re.I,
-        ),
-    ),
-)
-
-
-def guess_org_kind(name: str) -> OrgKind | None:
-    """The kind an organisation's name states (Swedish, Danish or English words), or None.
-
-    universitet/högskola -> university, sjukhus/hospital/sygehus -> hospital, kommun(e)/region/
-    länsstyrelse/landsting/-verket -> public agency, stiftelse/fond(en) -> foundation,
-    AB/A/S/ApS… -> company, institut -> research institute.
-    """
-    for kind, pattern in _NAME_KINDS:
-        if pattern.search(name):
-            return kind
-    return None
-
-
 # ---------------------------------------------------------------------------- loader
 
 
 def load_interreg(path: Path, report: IngestReport) -> Iterator[Extract]:
     """Stream the partner rows of an Interreg barometer JSON file (or a folder of them)."""
-    for file in input_files(path, "*.json"):
+    for file in input_files(path, (".json",), recursive=True):
         rows = read_json_file(file, report)
         if rows is None:
             continue
@@ -202,7 +77,7 @@ def load_interreg(path: Path, report: IngestReport) -> Iterator[Extract]:
             try:
                 extract = _row_extract(row, index, where, types)
             except RECORD_ERRORS as exc:
-                report.reject(where, reason(exc))
+                report.reject(where, reason_of(exc))
                 continue
             report.accepted += 1
             yield extract
@@ -251,21 +126,13 @@ def _row_extract(row: Any, index: int, where: str, types: dict[str, str]) -> Ext
         sources=(EXTRACTOR,),
     )
     role = _role(text_field(row, "organisationsroll"), where)
-    relation = Relation(
-        type=RelType.PARTICIPATES_IN,
-        source=org.id,
-        target=project.id,
+    relation = participation(
+        org,
+        project,
         role=role,
-        start=project.start,
-        end=project.end,
-        evidence=[
-            record_evidence(
-                record,
-                extractor=EXTRACTOR,
-                text=f"{org.name} is {role.replace('_', ' ')} in {project.name} ({programme})",
-                date=project.start,
-            )
-        ],
+        record=record,
+        extractor=EXTRACTOR,
+        text=f"{org.name} is {role.replace('_', ' ')} in {project.name} ({programme})",
     )
     return Extract(record=record, where=where, nodes=[org, project], relations=[relation])
 
@@ -295,7 +162,7 @@ def _required(row: dict[str, Any], key: str, what: str, where: str) -> str:
 
 def _org_kind(name: str, partner_type: str | None) -> OrgKind:
     """The name decides when it says something; else the partner type the programme recorded."""
-    return guess_org_kind(name) or _TYPE_KINDS.get((partner_type or "").lower()) or OrgKind.OTHER
+    return kind_from_name(name) or _TYPE_KINDS.get((partner_type or "").lower()) or OrgKind.OTHER
 
 
 def _role(code: str | None, where: str) -> str:

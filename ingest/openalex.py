@@ -37,18 +37,12 @@ from graph.model import (
     RelType,
     Topic,
 )
-from ingest.base import Extract, record_evidence
+from ingest.base import Extract, participation, record_evidence
 from ingest.countries import to_alpha2
 from ingest.errors import RecordError
+from ingest.readers import RECORD_ERRORS, input_files, iter_json_values, reason_of
 from ingest.report import IngestReport
-from ingest.ror import (
-    RECORD_ERRORS,
-    iter_json_values,
-    json_files,
-    kind_from_types,
-    reason_of,
-    ror_id,
-)
+from ingest.ror import kind_from_types, ror_id
 
 EXTRACTOR = "openalex"
 OPENALEX_URL = "https://openalex.org/"
@@ -215,15 +209,14 @@ def _work(raw: dict[str, Any], entity: str, where: str) -> Extract:
     )
     nodes: list[Node] = [project, *orgs]
     relations = [
-        Relation(
-            type=RelType.PARTICIPATES_IN,
-            source=org.id,
-            target=project.id,
+        participation(
+            org,
+            project,
             role="author_institution",
-            start=project.start,
-            evidence=_evidence(
-                key, entity, f"OpenAlex lists {org.name} as an author affiliation of {entity}", date
-            ),
+            record=key,
+            extractor=EXTRACTOR,
+            text=f"OpenAlex lists {org.name} as an author affiliation of {entity}",
+            url=OPENALEX_URL + entity,
         )
         for org in orgs
     ]
@@ -357,7 +350,7 @@ def _author(raw: dict[str, Any], entity: str, where: str) -> Extract:
 
 
 def _entities(path: Path, report: IngestReport) -> Iterator[tuple[str, Any]]:
-    for file in json_files(path, SUFFIXES):
+    for file in input_files(path, SUFFIXES):
         if file.name.endswith((".jsonl", ".gz")):
             yield from _json_lines(file, report)
         else:

@@ -20,25 +20,23 @@ Decisions, so that a reader of the graph knows what a ROR fact means here:
   guessed one (the store's merge treats every kind as non-empty).
 - ISNI values are stored without spaces (16 characters), the other ids as ROR writes them.
 
-The JSON helpers at the end (`iter_json_values`, `read_json`) are shared by the OpenAlex and
-GLEIF loaders.
+Organisation types: `kind_from_types` maps ROR's type vocabulary, which OpenAlex shares.
 """
 
 from __future__ import annotations
 
-import codecs
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import GraphError
 from graph.model import CollabType, Evidence, Node, Organisation, OrgKind, Relation, RelType
 from ingest.base import Extract, record_evidence
 from ingest.countries import to_alpha2
-from ingest.errors import RecordError, SourceNotFoundError
+from ingest.errors import RecordError
+from ingest.kinds import kind_from_name
+from ingest.readers import RECORD_ERRORS, input_files, iter_json_values, reason_of
 from ingest.report import IngestReport
 
 EXTRACTOR = "ror"
@@ -46,22 +44,7 @@ ROR_URL = "https://ror.org/"
 _ROR_ID = re.compile(r"^0[a-z0-9]{6}[0-9]{2}$")
 _EXTERNAL_SCHEMES = {"grid": "grid", "isni": "isni", "wikidata": "wikidata", "fundref": "fundref"}
 
-# Exceptions that mean "this record is unusable" rather than "the loader is broken".
-RECORD_ERRORS = (GraphError, RecordError, ValueError, KeyError, TypeError, AttributeError)
-
-
 # ---------------------------------------------------------------------------- kinds
-
-# Fond/Fonden/Fondet at the end of a word ("Lundbeckfonden", "Forskningsfond"), but not
-# "Fondsmæglerselskab" (a brokerage) or "Fondkommission".
-_FOUNDATION_NAME = re.compile(
-    r"fond(?:en|et)?\b|stiftel|foundation|fondation|fundaci[oó]n|\bfund\b|legat\b",
-    re.IGNORECASE,
-)
-# "Novo Nordisk Foundation Center for …" is a research centre that a foundation funds.
-_CENTRE_NAME = re.compile(r"\bcent(?:er|re)\b|\binstitut", re.IGNORECASE)
-_UNIVERSITY_NAME = re.compile(r"universit|högskola|hogskola|\bcollege\b", re.IGNORECASE)
-_HOSPITAL_NAME = re.compile(r"hospital|sjukhus|sygehus", re.IGNORECASE)
 
 # Registry types in order of precedence: a university that also funds research is a university.
 _TYPE_KINDS: tuple[tuple[str, OrgKind], ...] = (
@@ -73,38 +56,24 @@ _TYPE_KINDS: tuple[tuple[str, OrgKind], ...] = (
 _FACILITY_TYPES = frozenset({"facility", "archive"})
 
 
-def looks_like_foundation(name: str) -> bool:
-    """Fond/Fonden/Stiftelse/Foundation in the name, and not a centre or institute it funds."""
-    return bool(_FOUNDATION_NAME.search(name)) and not _CENTRE_NAME.search(name)
-
-
 def kind_from_types(types: list[str] | tuple[str, ...], name: str) -> OrgKind:
     """The model's kind for ROR (and OpenAlex) organisation types, which share one vocabulary.
 
     education -> university, healthcare -> hospital, company -> company, government ->
     public_agency; then foundation if the name says so (ROR files foundations under nonprofit,
     funder, other and even facility); then facility/archive -> research_institute; else other.
+    Of the name only a foundation is taken (ROR has no type for it); every other kind comes
+    from the types alone.
     """
     lowered = {str(t).strip().lower() for t in types}
     for source_type, kind in _TYPE_KINDS:
         if source_type in lowered:
             return kind
-    if looks_like_foundation(name):
+    if kind_from_name(name) is OrgKind.FOUNDATION:
         return OrgKind.FOUNDATION
     if lowered & _FACILITY_TYPES:
         return OrgKind.RESEARCH_INSTITUTE
     return OrgKind.OTHER
-
-
-def kind_from_name(name: str, default: OrgKind = OrgKind.OTHER) -> OrgKind:
-    """A guess for an organisation known only by name (a relationship target)."""
-    if _UNIVERSITY_NAME.search(name):
-        return OrgKind.UNIVERSITY
-    if looks_like_foundation(name):  # before hospital: a "sjukhusstiftelse" is a foundation
-        return OrgKind.FOUNDATION
-    if _HOSPITAL_NAME.search(name):
-        return OrgKind.HOSPITAL
-    return default
 
 
 # ---------------------------------------------------------------------------- records
@@ -283,7 +252,7 @@ def _stub(link: RorLink) -> Organisation:
     """A relationship target known only by its label and id."""
     return Organisation(
         name=link.label,
-        kind=kind_from_name(link.label),
+        kind=kind_from_name(link.label, OrgKind.OTHER),
         identifiers={"ror": link.ror_id},
         sources=(EXTRACTOR,),
     )
@@ -356,185 +325,16 @@ def load_ror(
         yield extract
 
 
-def reason_of(exc: Exception) -> str:
-    """A reject reason that says what is wrong, whatever raised it."""
-    if isinstance(exc, RecordError):
-        return exc.reason
-    if isinstance(exc, KeyError):
-        return f"missing field {exc.args[0]!r}"
-    if isinstance(exc, TypeError | AttributeError):
-        return f"unexpected structure: {exc}"
-    return str(exc)
-
-
-# ---------------------------------------------------------------------------- JSON input
-
-_CHUNK = 1 << 20
-_MAX_VALUE = 256 << 20  # one record larger than this is not a record but a broken file
-
-
-def json_files(path: Path, suffixes: tuple[str, ...] = (".json",)) -> list[Path]:
-    """The file itself, or a directory's files with one of `suffixes`, sorted by name."""
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(suffixes))
-        if not files:
-            raise SourceNotFoundError(f"{path} has no {' or '.join(suffixes)} files")
-        return files
-    if not path.exists():
-        raise SourceNotFoundError(f"{path} does not exist")
-    return [path]
-
-
 def iter_json_records(path: Path, report: IngestReport) -> Iterator[tuple[str, Any]]:
     """(where, value) for each element of a top-level array, or the one top-level value.
 
     A file that cannot be decoded or parsed is one read and rejected record naming the file and
     position; the elements before the fault have been yielded already.
     """
-    for file in json_files(path):
+    for file in input_files(path, (".json",)):
         try:
             for index, line, value in iter_json_values(file):
                 yield (file.name if index is None else f"{file.name}#{index} (line {line})"), value
         except RecordError as exc:
             report.read += 1
             report.reject(exc.where, exc.reason)
-
-
-def read_json(file: Path) -> Any:
-    """The whole value of a small JSON file; RecordError (file and position) if unreadable."""
-    values = list(iter_json_values(file, split_array=False))
-    return values[0][2]
-
-
-def iter_json_values(
-    file: Path, *, split_array: bool = True
-) -> Iterator[tuple[int | None, int, Any]]:
-    """(index, line, value) for each element of a top-level JSON array, without loading the
-    whole file; (None, 1, value) for any other top-level value.
-
-    Raises RecordError naming the file and line for bytes that are not UTF-8, invalid or
-    truncated JSON, and anything after the top-level value.
-    """
-    stream = _JsonStream(file)
-    try:
-        stream.skip_space()
-        if stream.at_end():
-            raise RecordError(file.name, "empty file: expected a JSON object or array")
-        if split_array and stream.peek() == "[":
-            stream.advance(1)
-            index = 0
-            while True:
-                stream.skip_space()
-                if stream.at_end():
-                    raise stream.error("truncated JSON: the array is not closed with ]")
-                if stream.peek() == "]":
-                    stream.advance(1)
-                    break
-                if index:
-                    if stream.peek() != ",":
-                        raise stream.error(
-                            f"invalid JSON: expected , or ] but found {stream.peek()!r}"
-                        )
-                    stream.advance(1)
-                    stream.skip_space()
-                line = stream.line_here()
-                yield index, line, stream.value()
-                index += 1
-        else:
-            yield None, 1, stream.value()
-        stream.skip_space()
-        if not stream.at_end():
-            raise stream.error("invalid JSON: extra data after the top-level value")
-    finally:
-        stream.close()
-
-
-class _JsonStream:
-    """UTF-8 text of a file read in chunks, parsed value by value with json's raw_decode."""
-
-    def __init__(self, file: Path) -> None:
-        self.name = file.name
-        try:
-            self.handle = file.open("rb")
-        except OSError as exc:
-            raise RecordError(file.name, f"cannot open the file: {exc.strerror or exc}") from None
-        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
-        self.json = json.JSONDecoder()
-        self.buf = ""
-        self.pos = 0
-        self.bytes_read = 0
-        self.eof = False
-        self.line = 1  # line number at position `line_pos` of the buffer
-        self.dropped = 0  # characters consumed and dropped from the buffer
-        self.line_pos = 0
-
-    def close(self) -> None:
-        self.handle.close()
-
-    def _more(self) -> bool:
-        """Append the next chunk to the buffer (dropping what was consumed); False at EOF."""
-        if self.eof:
-            return False
-        self.line_here()
-        self.dropped += self.pos
-        self.buf, self.line_pos, self.pos = self.buf[self.pos :], 0, 0
-        chunk = self.handle.read(_CHUNK)
-        try:
-            self.buf += self.decoder.decode(chunk, final=not chunk)
-        except UnicodeDecodeError as exc:
-            position = self.bytes_read + max(exc.start, 0)
-            raise RecordError(
-                f"{self.name} byte {position}",
-                f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} near byte {position} "
-                "(re-encode the file as UTF-8)",
-            ) from None
-        self.bytes_read += len(chunk)
-        self.eof = not chunk
-        return bool(chunk)
-
-    def line_here(self) -> int:
-        self.line += self.buf.count("\n", self.line_pos, self.pos)
-        self.line_pos = self.pos
-        return self.line
-
-    def error(self, reason: str, at: int | None = None) -> RecordError:
-        at = self.pos if at is None else at
-        line = self.line + self.buf.count("\n", self.line_pos, at)
-        return RecordError(f"{self.name} line {line}", f"{reason} (character {self.dropped + at})")
-
-    def at_end(self) -> bool:
-        while self.pos >= len(self.buf):
-            if not self._more():
-                return True
-        return False
-
-    def peek(self) -> str:
-        return self.buf[self.pos]
-
-    def advance(self, count: int) -> None:
-        self.pos += count
-
-    def skip_space(self) -> None:
-        while True:
-            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
-                self.pos += 1
-            if self.pos < len(self.buf) or not self._more():
-                return
-
-    def value(self) -> Any:
-        while True:
-            try:
-                value, end = self.json.raw_decode(self.buf, self.pos)
-            except json.JSONDecodeError as exc:
-                # Maybe the value goes on in the next chunk; at the end of the file it is broken.
-                if not self.eof and len(self.buf) - self.pos < _MAX_VALUE:
-                    self._more()
-                    continue
-                cut = exc.pos >= len(self.buf.rstrip()) - 1 or exc.msg.startswith("Unterminated")
-                kind = "truncated JSON" if cut else "invalid JSON"
-                raise self.error(f"{kind}: {exc.msg}", exc.pos) from None
-            if end == len(self.buf) and not self.eof:
-                self._more()  # a number may go on in the next chunk
-                continue
-            self.pos = end
-            return value

@@ -13,7 +13,8 @@ from conftest import SHARED_DATA
 
 from graph.model import Organisation, Person, Relation, RelType
 from ingest.base import Extract
-from ingest.cvr import danish_town, load_cvr
+from ingest.cvr import load_cvr
+from ingest.places import danish_town
 from ingest.report import IngestReport
 
 SAMPLES = SHARED_DATA / "cvr"

@@ -11,7 +11,8 @@ from conftest import SHARED_DATA
 
 from graph.model import Organisation, Person, Project, RelType
 from ingest.base import Extract
-from ingest.interreg import guess_org_kind, load_interreg
+from ingest.interreg import load_interreg
+from ingest.kinds import kind_from_name as guess_org_kind
 from ingest.report import IngestReport
 
 SAMPLE = SHARED_DATA / "interreg" / "interregbarometern_rawdata.json"
