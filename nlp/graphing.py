@@ -24,31 +24,14 @@ from graph.model import (
     Relation,
     RelType,
 )
+from ingest.kinds import kind_from_name
 
 if TYPE_CHECKING:
     from ingest.base import Extract
     from nlp.pipeline import Extraction, Extractor
 
 EXTRACTOR = "mvkg-nlp"
-# Words in a name that say what kind of organisation it is, when nothing else does.
-_KIND_WORDS: tuple[tuple[OrgKind, tuple[str, ...]], ...] = (
-    (OrgKind.UNIVERSITY, ("university", "universitet", "universitetet", "college", "högskola")),
-    (OrgKind.HOSPITAL, ("hospital", "hospitalet", "sygehus", "sjukhus", "sjukhuset", "clinic")),
-    (OrgKind.FOUNDATION, ("foundation", "fonden", "fondet", "stiftelse", "stiftelsen", "fond")),
-    (OrgKind.INVESTOR, ("capital", "ventures", "invest", "holdings", "partners")),
-    (OrgKind.RESEARCH_INSTITUTE, ("institute", "institut", "institutet", "laboratory")),
-    (OrgKind.PUBLIC_AGENCY, ("region", "agency", "ministry", "kommune", "kommun", "styrelsen")),
-    (OrgKind.COMPANY, ("a/s", "aps", "ab", "as", "asa", "oy", "gmbh", "ag", "ltd", "inc", "plc")),
-)
 _TRAILING = re.compile(r"[\s.,;:'\u2019]+$")
-
-
-def kind_from_name(name: str) -> OrgKind:
-    words = name.casefold().replace("(publ)", "").split()
-    for kind, markers in _KIND_WORDS:
-        if any(word.strip(".,") in markers for word in words):
-            return kind
-    return OrgKind.OTHER
 
 
 class NewsToGraph:
@@ -71,7 +54,13 @@ class NewsToGraph:
         items = []
         for extract in batch:
             doc = _document(extract)
-            items.append((doc.id if doc else None, doc.text if doc and doc.text else "", doc.language if doc else None))
+            items.append(
+                (
+                    doc.id if doc else None,
+                    doc.text if doc and doc.text else "",
+                    doc.language if doc else None,
+                )
+            )
         for extract, extraction in zip(batch, self.extractor.extract_many(items), strict=True):
             doc = _document(extract)
             if doc is not None and doc.text and getattr(extraction, "error", None) is None:
@@ -138,7 +127,8 @@ def _new_org(text: str, country: str | None, nodes: list[Node]) -> str | None:
     if len(name) < 2:
         return None
     try:
-        org = Organisation(name=name, country=country, kind=kind_from_name(name), sources=("news",))
+        kind = kind_from_name(name, default=OrgKind.OTHER) or OrgKind.OTHER
+        org = Organisation(name=name, country=country, kind=kind, sources=("news",))
     except GraphError:
         return None
     nodes.append(org)
