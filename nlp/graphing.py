@@ -127,7 +127,7 @@ def _new_org(text: str, country: str | None, nodes: list[Node]) -> str | None:
     if len(name) < 2:
         return None
     try:
-        kind = kind_from_name(name, default=OrgKind.OTHER) or OrgKind.OTHER
+        kind = kind_from_name(name, default=OrgKind.OTHER)
         org = Organisation(name=name, country=country, kind=kind, sources=("news",))
     except GraphError:
         return None
