@@ -20,7 +20,7 @@ from graph.errors import ValidationError
 from graph.normalize import normalise_name, short_hash, slugify
 
 MAX_NAME_LENGTH = 10_000
-MAX_TEXT_LENGTH = 100_000
+MAX_TEXT_LENGTH = 1_000_000
 MAX_EVIDENCE_LENGTH = 5_000
 MAX_LIST_LENGTH = 500
 

@@ -54,13 +54,7 @@ class NewsToGraph:
         items = []
         for extract in batch:
             doc = _document(extract)
-            items.append(
-                (
-                    doc.id if doc else None,
-                    doc.text if doc and doc.text else "",
-                    doc.language if doc else None,
-                )
-            )
+            items.append((doc.id if doc else None, _readable(doc), doc.language if doc else None))
         for extract, extraction in zip(batch, self.extractor.extract_many(items), strict=True):
             doc = _document(extract)
             if doc is not None and doc.text and getattr(extraction, "error", None) is None:
@@ -68,6 +62,15 @@ class NewsToGraph:
                 extract.nodes.extend(nodes)
                 extract.relations.extend(relations)
             yield extract
+
+
+def _readable(doc: Document | None) -> str:
+    """Title and text: headlines often state the deal ("Genmab Completes Acquisition of …")."""
+    if doc is None or not doc.text:
+        return ""
+    if doc.title and doc.title.strip() not in doc.text:
+        return f"{doc.title.strip().rstrip('.')}.\n\n{doc.text}"
+    return doc.text
 
 
 def _document(extract: Extract) -> Document | None:
