@@ -25,12 +25,17 @@ def opened_store(url: str) -> Iterator[GraphStore]:
 
 
 def build_demo(*, store_url: str) -> tuple[list[IngestReport], dict[str, Any]]:
-    """Write the bundled demo graph to the store: the demo tables, then the registry extract
-    through the ROR loader and entity resolution. Returns the reports and the counts."""
+    """Write the bundled demo graph to the store: the demo tables, the registry extract through
+    the ROR loader and entity resolution, then the news items through the news loader and the
+    NLP pipeline (their collaborations, people and mentions). Returns the reports and counts."""
     with opened_store(store_url) as store:
         reports = [load_demo(store=store)]
         registry = demo_data_dir() / "registry" / "ror_v2_extract.json"
         reports.append(ingest_paths(source="ror", paths=[registry], store=store))
+        news = demo_data_dir() / "news.jsonl"
+        reports.append(
+            ingest_paths(source="news", paths=[news], store=store, transform=news_transform(store))
+        )
         return reports, store.counts().to_dict()
 
 

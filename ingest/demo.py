@@ -8,7 +8,6 @@ demo always runs offline.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -59,7 +58,10 @@ class DemoGraph:
 
 
 def load_demo(*, store: GraphStore, data_dir: Path | None = None) -> IngestReport:
-    """Read the demo files and write them to `store`; returns the report. Idempotent."""
+    """Read the demo tables and write them to `store`; returns the report. Idempotent.
+
+    The demo's news items (news.jsonl) are not read here: they go through the news loader and
+    the NLP pipeline like any news (see `api.services.build_demo`)."""
     demo = read_demo(data_dir or demo_data_dir())
     demo.report.nodes_written = store.upsert_nodes(demo.nodes)
     demo.report.relations_written = store.upsert_relations(demo.relations)
@@ -77,7 +79,6 @@ def read_demo(data_dir: Path) -> DemoGraph:
     projects = _read_projects(data_dir / "projects.csv", dataset, demo)
     _read_participations(data_dir / "participations.csv", orgs, projects, dataset, demo)
     _read_relations(data_dir / "relations.csv", orgs, dataset, demo)
-    _read_news(data_dir / "news.jsonl", demo)
     return demo
 
 
@@ -289,33 +290,6 @@ def _read_relations(
             demo.report.reject(where, str(exc))
             continue
         demo.report.accepted += 1
-
-
-def _read_news(path: Path, demo: DemoGraph) -> None:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            demo.report.read += 1
-            where = f"{path.name} line {number}"
-            try:
-                item = json.loads(line)
-                demo.nodes.append(
-                    Document(
-                        url=item.get("url"),
-                        title=item.get("title"),
-                        published=item.get("published"),
-                        publisher=item.get("publisher"),
-                        language=item.get("language"),
-                        text=item.get("text"),
-                        illustrative=bool(item.get("illustrative", True)),
-                        kind=DocumentKind.NEWS,
-                    )
-                )
-            except (GraphError, ValueError, AttributeError) as exc:
-                demo.report.reject(where, str(exc))
-                continue
-            demo.report.accepted += 1
 
 
 def _lookup(table: dict[str, T], key: str, where: str) -> T:
