@@ -1157,7 +1157,8 @@ def _record_item(where: str, fields: dict[str, list[Any]]) -> _Item:
         publisher=_one_line(_scalar(first("publisher"))),
         language=_language(_scalar(first("language"))),
         text=_field_text(_scalar(first("text"))),
-        illustrative=_flag(first("illustrative")),
+        # Read raw: JSON gives a boolean, which `first` (made for text values) would skip.
+        illustrative=any(_flag(v) for v in fields.get("illustrative", [])),
     )
 
 
