@@ -10,7 +10,7 @@ from typing import Any
 
 from graph.model import Merge, Organisation
 from graph.store import GraphFilter, GraphStore, open_store
-from ingest.demo import demo_data_dir, load_demo
+from ingest.demo import demo_data_dir, load_demo, read_demo
 from ingest.pipeline import Progress, ingest_paths
 from ingest.report import IngestReport
 
@@ -65,14 +65,16 @@ def ingest_files(
 
 
 def build_extractor(store: GraphStore | None) -> Any:
-    """The NLP extractor with a gazetteer of the organisations in the store (if any)."""
+    """The NLP extractor with a gazetteer of the organisations in the store; without a store,
+    of the region's organisations bundled with the demo (so that `mvkg extract` knows Novo
+    Nordisk and Lund University on a fresh machine). Linked ids then name demo nodes."""
     from nlp.pipeline import Extractor
 
-    organisations = []
-    if store is not None:
-        graph = store.projection(GraphFilter.of(labels=["Organisation"]))
-        organisations = [n for n in graph.nodes.values() if isinstance(n, Organisation)]
-    return Extractor.build(organisations)
+    if store is None:
+        nodes = read_demo(demo_data_dir()).nodes
+    else:
+        nodes = list(store.projection(GraphFilter.of(labels=["Organisation"])).nodes.values())
+    return Extractor.build(n for n in nodes if isinstance(n, Organisation))
 
 
 def news_transform(store: GraphStore) -> Any:
