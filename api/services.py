@@ -53,7 +53,7 @@ def ingest_files(
     progress: Progress | None = None,
 ) -> IngestReport:
     with opened_store(store_url) as store:
-        transform = news_transform(store) if source == "news" else None
+        transform = news_transform(store) if source == "news" else registry_topics()
         return ingest_paths(
             source=source,
             paths=paths,
@@ -75,6 +75,12 @@ def build_extractor(store: GraphStore | None) -> Any:
     else:
         nodes = list(store.projection(GraphFilter.of(labels=["Organisation"])).nodes.values())
     return Extractor.build(n for n in nodes if isinstance(n, Organisation))
+
+
+def registry_topics() -> Any:
+    from nlp.graphing import RegistryTopics
+
+    return RegistryTopics()
 
 
 def news_transform(store: GraphStore) -> Any:

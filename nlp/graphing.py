@@ -21,8 +21,10 @@ from graph.model import (
     Organisation,
     OrgKind,
     Person,
+    Project,
     Relation,
     RelType,
+    Topic,
 )
 from ingest.kinds import kind_from_name
 
@@ -168,3 +170,42 @@ def _topics_of(sentence, org_ids, language, nodes, evidence) -> list[Relation]: 
             for org_id in org_ids
         )  # fmt: skip
     return found
+
+
+class RegistryTopics:
+    """Tags registry records' descriptive texts (project and trial titles, trial conditions)
+    with the topic vocabulary, so that topics come from every source, not only the news.
+
+    Each project of a record gets ACTIVE_IN to the topics of its texts; so does each
+    organisation that takes part in it in the same record, with the text as evidence.
+    """
+
+    def __call__(self, extracts: Iterable[Extract]) -> Iterator[Extract]:
+        for extract in extracts:
+            self._tag(extract)
+            yield extract
+
+    def _tag(self, extract: Extract) -> None:
+        from nlp.topics import tag_topics, topic_node
+
+        projects = [n for n in extract.nodes if isinstance(n, Project)]
+        if not projects:
+            return
+        texts = [p.name for p in projects] + [n.name for n in extract.nodes if isinstance(n, Topic)]
+        text = " . ".join(texts)[:10_000]
+        participants = {r.source for r in extract.relations if r.type is RelType.PARTICIPATES_IN}
+        for hit in tag_topics(text):
+            topic = topic_node(hit.slug)
+            extract.nodes.append(topic)
+            evidence = Evidence(
+                source=extract.record,
+                text=f"{hit.text}: {text[:300]}",
+                confidence=0.6,
+                extractor="mvkg-topics",
+                extractor_version="1",
+            )
+            for node_id in [p.id for p in projects] + sorted(participants):
+                extract.relations.append(
+                    Relation(type=RelType.ACTIVE_IN, source=node_id, target=topic.id,
+                             evidence=[evidence])
+                )  # fmt: skip

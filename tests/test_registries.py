@@ -152,3 +152,28 @@ def test_broken_inputs_are_rejected_with_where_and_why(
         n.name
         for n in sqlite_store.projection(GraphFilter.of(labels=["Organisation"])).nodes.values()
     } == {"Lunds universitet", "Koebenhavns Universitet"}
+
+
+def test_registry_texts_get_topics_from_the_vocabulary(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from graph.store import open_store
+
+    url = f"sqlite:///{tmp_path}/g.db"
+    result = CliRunner().invoke(app, ["ingest", "ctgov", str(SAMPLES["ctgov"][0]), "--store", url])
+    assert result.exit_code == 0, result.output
+    with open_store(url) as store:
+        graph = store.projection(GraphFilter.of(relation_types=["ACTIVE_IN"]))
+        by_topic = {
+            graph.nodes[e.target].id
+            for e in graph.edges
+            if graph.nodes[e.source].label == "Organisation"
+        }
+        assert {"topic:oncology", "topic:cardiovascular"} <= by_topic
+        sus = [
+            e
+            for e in graph.edges
+            if e.source == "org:ror:02z31g829" or graph.nodes[e.source].name.startswith("Skåne")
+        ]
+        assert all(e.sources and e.sources[0].startswith("ctgov:NCT") for e in sus)
