@@ -74,7 +74,12 @@ def build_extractor(store: GraphStore | None) -> Any:
         nodes = read_demo(demo_data_dir()).nodes
     else:
         nodes = list(store.projection(GraphFilter.of(labels=["Organisation"])).nodes.values())
-    return Extractor.build(n for n in nodes if isinstance(n, Organisation))
+    # Organisations known only from earlier news are left out: otherwise reading the same
+    # news again would link what it first created and find more, and re-ingesting the same
+    # input must change nothing. They are still matched by name when written.
+    return Extractor.build(
+        n for n in nodes if isinstance(n, Organisation) and set(n.sources) != {"news"}
+    )
 
 
 def registry_topics() -> Any:
