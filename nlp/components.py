@@ -24,8 +24,10 @@ import functools
 import re
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from nlp.gazetteer import ACRONYM, FULL, Gazetteer, surface_key
@@ -173,10 +175,19 @@ PREFIX_HEADS: frozenset[str] = frozenset(
 # Heads that cannot be the whole name ("the Hospital", "Capital Markets Day").
 _NEEDS_MORE = frozenset({"capital", "group", "holding", "holdings", "invest", "bio", "labs"})
 # One-word Nordic names: "Rigshospitalet", "Lundbeckfonden", "Carlsbergfondet".
-_SUFFIX_HEAD = re.compile(
-    r"^[A-ZÆØÅÄÖ][a-zæøåäö]{2,}(hospitalet|sjukhuset|fonden|fondet|institutet|instituttet|"
-    r"universitetet|lasarettet|styrelsen)$"
+_SUFFIX_HEAD_WORDS = (
+    "hospitalet",
+    "sjukhuset",
+    "fonden",
+    "fondet",
+    "institutet",
+    "instituttet",
+    "universitetet",
+    "lasarettet",
+    "styrelsen",
+    "laboratoriet",
 )
+_SUFFIX_HEAD = re.compile(r"^[A-ZÆØÅÄÖ][a-zæøåäö]{2,}(" + "|".join(_SUFFIX_HEAD_WORDS) + r")$")
 # Connectors inside names: "Johnson & Johnson", "ALK-Abelló", "University of Copenhagen".
 _JOINERS = frozenset({"&", "-", "\u2013"})
 _OF_WORDS = frozenset({"of", "for", "för"})
@@ -554,7 +565,7 @@ class EntityRecognizer:
         self.org_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.genitive_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.place_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.rule_matcher = _rule_matcher(nlp.vocab)
+        self.rule_matcher = _rule_matcher(nlp)
         self._places: dict[str, str] = _place_table()
         self.place_matcher.add("MVKG_PLACE", list(nlp.tokenizer.pipe(list(self._places))))
 
@@ -625,13 +636,16 @@ class EntityRecognizer:
         refused: set[tuple[int, int]] = set()
         found: list[Candidate] = []
         seen_ids: set[str] = set()  # organisations named in full so far, for short forms
-        persons = _model_persons(doc) if self.use_model_entities else []
+        in_person = bytearray(len(doc))
+        if self.use_model_entities:
+            for s, e in _model_persons(doc):
+                in_person[s:e] = b"\x01" * (e - s)
         for _match_id, start, end in sorted(self.org_matcher(doc), key=lambda m: (m[1], -m[2])):
             span = doc[start:end]
             surface = self.gazetteer.surfaces.get(surface_key(span.text))
             if surface is None or not _UPPER_START.match(span.text) or span.text.islower():
                 continue
-            if len(span) == 1 and any(s <= start and end <= e for s, e in persons):
+            if len(span) == 1 and in_person[start]:
                 continue  # "Anders Lund", "John Abbott": part of a person's name
             if end < len(doc) and doc[end].text == PUBL and doc[end - 1].text == "AB":
                 end += 1  # the longest name: "Camurus AB (publ)"
@@ -655,17 +669,19 @@ class EntityRecognizer:
 
     def _rule_orgs(self, doc: Doc) -> list[Candidate]:
         found: list[Candidate] = []
-        for match_id, start, end in self.rule_matcher(doc):
-            rule = self.vocab.strings[match_id]
-            if rule == "LEGAL_FORM":
-                span = _legal_form_name(doc, start)
+        # Once per doc: has_annotation reads every token.
+        has_sents = doc.has_annotation("SENT_START")
+        forms, heads = self.rule_matcher
+        for _match_id, start, end in forms(doc):
+            if end - start == 1:  # a form the tokenizer keeps whole ("A/S", "(publ)" …)
+                span = _legal_form_name(doc, start, has_sents)
                 if span is not None:
                     found.append(Candidate(*span, "ORG", P_LEGAL, "legal_form"))
-            elif rule == "HEAD_WORD":
-                for span in _head_word_names(doc, start):
+        for _match_id, start, end in heads(doc):
+            if end - start == 1 and not doc[start].is_lower:
+                for span in _head_word_names(doc, start, has_sents):
                     found.append(Candidate(*span, "ORG", P_HEAD, "head_word"))
-            elif rule == "SUFFIX_HEAD":
-                found.append(Candidate(start, end, "ORG", P_HEAD, "head_word"))
+        found.extend(Candidate(i, i + 1, "ORG", P_HEAD, "head_word") for i in _suffix_heads(doc))
         return found
 
     def _towns(self, doc: Doc) -> list[Candidate]:
@@ -724,12 +740,33 @@ def _split_genitives(doc: Doc, matcher: PhraseMatcher | None) -> None:
 # ---------------------------------------------------------------------------- rules
 
 
-def _rule_matcher(vocab: object) -> Matcher:
-    matcher = Matcher(vocab)  # type: ignore[arg-type]
-    matcher.add("LEGAL_FORM", [[{"ORTH": {"IN": sorted(LEGAL_FORM_TOKENS - {PUBL})}}]])
-    matcher.add("HEAD_WORD", [[{"LOWER": {"IN": sorted(HEAD_WORDS)}, "IS_LOWER": False}]])
-    matcher.add("SUFFIX_HEAD", [[{"TEXT": {"REGEX": _SUFFIX_HEAD.pattern}}]])
-    return matcher
+def _rule_matcher(nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
+    """Legal forms (as written) and head words (any case): one-token phrases, matched in C
+    (a token Matcher with IN-sets would call Python for every token)."""
+    forms = PhraseMatcher(nlp.vocab, attr="ORTH")
+    forms.add("LEGAL_FORM", list(nlp.tokenizer.pipe(sorted(LEGAL_FORM_TOKENS - {PUBL}))))
+    heads = PhraseMatcher(nlp.vocab, attr="LOWER")
+    heads.add("HEAD_WORD", list(nlp.tokenizer.pipe(sorted(HEAD_WORDS))))
+    return forms, heads
+
+
+def _suffix_heads(doc: Doc) -> list[int]:
+    """Tokens like "Rigshospitalet" or "Lundbeckfonden": the regex runs once per distinct word
+    of the doc (numpy finds them), not once per token."""
+    orths = doc.to_array(ORTH)
+    hits = [int(o) for o in numpy.unique(orths) if _is_suffix_head(int(o), doc.vocab.strings)]
+    if not hits:
+        return []
+    return [int(i) for i in numpy.flatnonzero(numpy.isin(orths, hits))]
+
+
+@functools.lru_cache(maxsize=100_000)
+def _suffix_head_text(text: str) -> bool:
+    return bool(_SUFFIX_HEAD.match(text))
+
+
+def _is_suffix_head(orth: int, strings: object) -> bool:
+    return _suffix_head_text(strings[orth])  # type: ignore[index]
 
 
 def _is_capitalised(token: Token) -> bool:
@@ -774,9 +811,9 @@ def _extend_left(doc: Doc, start: int, sent_start: int, limit: int = 6) -> int:
     return first
 
 
-def _legal_form_name(doc: Doc, index: int) -> tuple[int, int] | None:
+def _legal_form_name(doc: Doc, index: int, has_sents: bool) -> tuple[int, int] | None:
     form = doc[index]
-    sent_start = form.sent.start if doc.has_annotation("SENT_START") else 0
+    sent_start = form.sent.start if has_sents else 0
     first = _extend_left(doc, index, sent_start)
     if first == index:
         return None
@@ -789,11 +826,11 @@ def _legal_form_name(doc: Doc, index: int) -> tuple[int, int] | None:
     return first, end
 
 
-def _head_word_names(doc: Doc, index: int) -> list[tuple[int, int]]:
+def _head_word_names(doc: Doc, index: int, has_sents: bool) -> list[tuple[int, int]]:
     head = doc[index]
     if not _is_capitalised(head):
         return []
-    sent = head.sent if doc.has_annotation("SENT_START") else doc[:]
+    sent = head.sent if has_sents else doc[:]
     first = _extend_left(doc, index, sent.start)
     end = index + 1
     # Further heads to the right: "Lund University Hospital", "Capital Region".
@@ -850,14 +887,16 @@ def _add_repeats(doc: Doc, accepted: list[Candidate]) -> list[Candidate]:
     if not forms:
         return accepted
     taken = {i for c in orgs for i in range(c.start, c.end)}
-    firsts = {form[0] for form in forms}
+    by_first: dict[str, list[tuple[tuple[str, ...], Candidate]]] = {}
+    for form, org in forms.items():
+        by_first.setdefault(form[0], []).append((form, org))
     added: list[Candidate] = []
     for token in doc:
-        if token.text not in firsts or token.i in taken:
+        if token.text not in by_first or token.i in taken:
             continue
-        for form, org in forms.items():
+        for form, org in by_first[token.text]:
             end = token.i + len(form)
-            if form[0] != token.text or end > len(doc):
+            if end > len(doc):
                 continue
             if tuple(t.text for t in doc[token.i : end]) != form or taken & set(
                 range(token.i, end)
@@ -1066,13 +1105,14 @@ def _resolve(candidates: list[Candidate], length: int) -> list[Candidate]:
     """Non-overlapping candidates: highest priority first, then the longest, then leftmost."""
     taken = bytearray(length)
     accepted: list[Candidate] = []
-    persons = [c for c in candidates if c.label == "PERSON" and c.length >= 2]
+    in_person = bytearray(length)  # tokens of model PERSONs of two words or more
+    for c in candidates:
+        if c.label == "PERSON" and c.length >= 2:
+            in_person[c.start : c.end] = b"\x01" * c.length
     for cand in sorted(candidates, key=lambda c: (-c.priority, -c.length, c.start)):
         if any(taken[cand.start : cand.end]):
             continue
-        if cand.source == "gazetteer_place" and any(
-            p.start <= cand.start and cand.end <= p.end for p in persons
-        ):
+        if cand.source == "gazetteer_place" and all(in_person[cand.start : cand.end]):
             continue  # "Anders Lund" is a person, not the town
         taken[cand.start : cand.end] = b"\x01" * cand.length
         accepted.append(cand)
@@ -1159,12 +1199,13 @@ def _country_hints(doc: Doc, orgs: list[Candidate], places: list[Candidate]) -> 
     mention of an organisation gets the country found for any of its mentions."""
     place_at = {p.start: p for p in places}
     place_ending = {p.end: p for p in places}
+    org_starts = {o.start for o in orgs}
     for org in orgs:
         if org.country:
             continue
         org.country = (
-            _based_before(doc, org, place_ending, orgs)
-            or _based_after(doc, org, places, orgs)
+            _based_before(doc, org, place_ending, org_starts)
+            or _based_after(doc, org, place_at, org_starts)
             or _in_brackets(doc, org, place_at)
             or _demonym_before(doc, org)
             or _name_country(doc, org)
@@ -1198,14 +1239,14 @@ def _org_keys(doc: Doc, org: Candidate) -> list[str]:
 
 
 def _based_before(
-    doc: Doc, org: Candidate, place_ending: dict[int, Candidate], orgs: list[Candidate]
+    doc: Doc, org: Candidate, place_ending: dict[int, Candidate], org_starts: set[int]
 ) -> str:
     """ "Copenhagen-based antibody company Genmab": the place of the nearest "-based" before."""
     low = max(0, org.start - _HINT_WINDOW)
     for i in range(org.start - 1, low, -1):
         token = doc[i]
         if token.lower_ in _BASED and i >= 2 and doc[i - 1].text == "-":
-            if any(i < o.start < org.start for o in orgs):
+            if any(k in org_starts for k in range(i + 1, org.start)):
                 return ""  # another organisation between "-based" and this one takes it
             return _country_of(place_ending.get(i - 1), doc)
         if token.is_sent_start or token.text in (";", ":", "."):
@@ -1213,7 +1254,9 @@ def _based_before(
     return ""
 
 
-def _based_after(doc: Doc, org: Candidate, places: list[Candidate], orgs: list[Candidate]) -> str:
+def _based_after(
+    doc: Doc, org: Candidate, place_at: dict[int, Candidate], org_starts: set[int]
+) -> str:
     """ "Camurus AB, based in Lund", "X, a Lund-based developer", "X, a Copenhagen start-up",
     "X, som har sitt huvudkontor i Malmö"."""
     end = min(len(doc), org.end + _HINT_WINDOW)
@@ -1221,20 +1264,21 @@ def _based_after(doc: Doc, org: Candidate, places: list[Candidate], orgs: list[C
         j = org.end + 1
         while j < end and doc[j].lower_ in ("a", "an", "the", "en", "ett", "et"):
             j += 1
-        place = next((p for p in places if p.start == j), None)
+        place = place_at.get(j)
         if place is not None and j > org.end + 1:
             return _country_of(place, doc)  # "X, a Copenhagen start-up", "X, a Lund-based …"
     i = org.end
     while i < end and doc[i].lower_ not in _BASED and doc[i].lower_ not in _SEAT_WORDS:
-        if doc[i].is_sent_start or any(o.start == i for o in orgs) or doc[i].text in (";", "."):
+        if doc[i].is_sent_start or i in org_starts or doc[i].text in (";", "."):
             return ""
         i += 1
     if i >= end - 1:
         return ""
     if doc[i].lower_ in _BASED and doc[i + 1].lower_ not in _BASED_PREPS:
         return ""
-    for place in places:
-        if i < place.start <= i + _HINT_WINDOW and not doc[place.start].is_sent_start:
+    for start in range(i + 1, min(len(doc), i + _HINT_WINDOW + 1)):
+        place = place_at.get(start)
+        if place is not None and not doc[start].is_sent_start:
             country = _country_of(place, doc)
             if country:
                 return country

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 from spacy.symbols import ORTH
 from spacy.tokens import Doc
 
@@ -73,7 +74,7 @@ AMBIGUOUS_FORMS: frozenset[str] = frozenset({"AS", "AB", "AG", "HB", "KB", "NV",
 
 # Legal-form tokens that end with their own full stop and can therefore end a sentence.
 _DOTTED_FORMS: tuple[str, ...] = tuple(f for f in LEGAL_FORM_TOKENS if f.endswith("."))
-_CAPITALISED = r"^[A-ZÆØÅÄÖÜÉ0-9]"
+_CAPITALISED = re.compile(r"^[A-ZÆØÅÄÖÜÉ0-9]")
 # Abbreviations inside organisation names ("Chr. Hansen") that must not end a sentence.
 _NAME_ABBREVIATION = re.compile(r"^[A-ZÆØÅÄÖ][a-zæøåäö]{1,3}\.$")
 
@@ -118,42 +119,42 @@ class LegalFormBoundaries:
 
     def __init__(self, nlp: Language, name: str = "mvkg_legal_form_boundaries") -> None:
         self.name = name
-        self.vocab = nlp.vocab
-        self.matcher = _boundary_matcher(nlp)
+        # One-token phrases matched in C; the few hits are checked in Python.
+        self.forms = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.forms.add("FORM", list(nlp.tokenizer.pipe(sorted(LEGAL_FORM_TOKENS))))
 
     def __call__(self, doc: Doc) -> Doc:
-        for _match_id, _start, end in self.matcher(doc):
-            # The match ends with the capitalised word that starts the next sentence.
-            doc[end - 1].is_sent_start = True
+        starts: list[int] = []
+        inside: list[int] = []
+        for _id, start, end in self.forms(doc):
+            following, begins = _after_form(doc, start, end)
+            if following:
+                (starts if begins else inside).append(following)
+        if not starts and not inside:
+            return doc
+        # Set through the array API: assigning Token.is_sent_start checks the whole doc for a
+        # parse on every assignment, which is quadratic on long texts.
+        values = doc.to_array([SENT_START]).astype("int64")
+        values[starts] = 1
+        values[inside] = -1
+        doc.from_array([SENT_START], values.astype("uint64"))
         return doc
 
-    def __reduce__(self) -> tuple[object, ...]:
-        # Matchers hold callbacks; rebuilding from the vocabulary is cheap and always valid.
-        return (_rebuild_boundaries, (self.vocab, self.name))
 
-
-def _rebuild_boundaries(vocab: object, name: str) -> LegalFormBoundaries:
-    boundaries = LegalFormBoundaries.__new__(LegalFormBoundaries)
-    boundaries.name = name
-    boundaries.vocab = vocab
-    boundaries.matcher = _matcher_for_vocab(vocab)
-    return boundaries
-
-
-def _boundary_matcher(nlp: Language) -> Matcher:
-    return _matcher_for_vocab(nlp.vocab)
-
-
-def _matcher_for_vocab(vocab: object) -> Matcher:
-    matcher = Matcher(vocab)  # type: ignore[arg-type]
-    capitalised = {"TEXT": {"REGEX": _CAPITALISED}}
-    not_a_form = {"LOWER": {"NOT_IN": sorted({f.lower() for f in LEGAL_FORM_TOKENS})}}
-    matcher.add(
-        "FORM_STOP",
-        [[{"ORTH": {"IN": sorted(LEGAL_FORM_TOKENS)}}, {"ORTH": "."}, capitalised]],
-    )
-    matcher.add(
-        "DOTTED_FORM",
-        [[{"ORTH": {"IN": sorted(_DOTTED_FORMS)}}, {**capitalised, **not_a_form}]],
-    )
-    return matcher
+def _after_form(doc: Doc, start: int, end: int) -> tuple[int, bool]:
+    """(the token after the form, whether it starts a sentence): "Genmab A/S. CEO …" starts
+    one at "CEO"; "Regenbio Inc. an exclusive licence" does not at "an"; (0, False) when there
+    is nothing to say."""
+    if end - start != 1 or end >= len(doc):
+        return 0, False
+    form = doc[start].text
+    if doc[end].text == "." and end + 1 < len(doc):
+        return (end + 1, True) if _CAPITALISED.match(doc[end + 1].text) else (0, False)
+    if form not in _DOTTED_FORMS:
+        return 0, False
+    following = doc[end]
+    if following.is_lower or following.is_punct:
+        return end, False  # the full stop is the abbreviation's, not the sentence's
+    if _CAPITALISED.match(following.text) and following.text not in LEGAL_FORM_TOKENS:
+        return end, True
+    return 0, False

@@ -20,7 +20,7 @@ by rule 1: "LU" could be many things in a fuzzy world.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -31,6 +31,7 @@ DEFAULT_THRESHOLD = 90.0
 CLUSTER_COUNTRIES = ("DK", "SE")
 _WORD_SIMILARITY = 80.0
 _MIN_KEY = 4
+_CACHE_SIZE = 100_000
 _WEAK = frozenset(
     [
         "the",
@@ -75,7 +76,7 @@ class Linker:
                 if len(key) >= _MIN_KEY:
                     _append(self._by_key[key], entry.id)
         self._keys = list(self._by_key)
-        self._cache: dict[tuple[str, str | None], str | None] = {}
+        self._cache: dict[tuple[str, str | None], tuple[str, ...]] = {}
 
     def entry(self, org_id: str) -> OrgEntry | None:
         return self.gazetteer.entries.get(org_id)
@@ -86,42 +87,45 @@ class Linker:
         *,
         country: str | None = None,
         candidates: Sequence[str] = (),
-        earlier: Iterable[str] = (),
+        earlier: Collection[str] = (),
     ) -> OrgEntry | None:
         """The organisation `text` names, or None. `candidates` are gazetteer ids of the
         matched surface form; `earlier` are ids linked before in the same text."""
         if not self.gazetteer:
             return None
         name = _bare(text)
-        earlier = tuple(earlier)
         if candidates:
             exact = [i for i in candidates if i in self._exact.get(name, ())]
             chosen = self._choose(exact or list(candidates), country, earlier)
             if chosen is not None:
                 return self.entry(chosen)
         key = (name, country)
-        if key not in self._cache:
-            self._cache[key] = self._lookup(name, country, earlier)
-        found = self._cache[key]
+        ids = self._cache.get(key)
+        if ids is None:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()  # a long run's names: keep memory bounded
+            ids = self._cache[key] = self._candidates(name, country)
+        found = self._choose(ids, country, earlier)
         return self.entry(found) if found else None
 
-    def _lookup(self, name: str, country: str | None, earlier: tuple[str, ...]) -> str | None:
+    def _candidates(self, name: str, country: str | None) -> tuple[str, ...]:
+        """The ids that rules 1-3 find for `name`, before ties are broken."""
         exact = self._exact.get(name)
         if exact:
-            return self._choose(exact, country, earlier)
+            return tuple(exact)
         key = normalise_name(name)
         if len(key) < _MIN_KEY:
-            return None
+            return ()
         same = self._by_key.get(key)
         if same:
             in_country = [i for i in same if country and self._country(i) == country]
             if in_country:
-                return self._choose(in_country, country, earlier)
+                return tuple(in_country)
             if country is None:
-                return self._choose(same, country, earlier)
-        return self._fuzzy(key, country, earlier)
+                return tuple(same)
+        return self._fuzzy(key, country)
 
-    def _fuzzy(self, key: str, country: str | None, earlier: tuple[str, ...]) -> str | None:
+    def _fuzzy(self, key: str, country: str | None) -> tuple[str, ...]:
         matches = process.extract(
             key, self._keys, scorer=fuzz.token_sort_ratio, score_cutoff=self.threshold, limit=10
         )
@@ -137,10 +141,10 @@ class Linker:
                 best_score, best = score, list(ids)
             elif score == best_score:
                 best.extend(i for i in ids if i not in best)
-        return self._choose(best, country, earlier) if best else None
+        return tuple(best)
 
     def _choose(
-        self, ids: Sequence[str], country: str | None, earlier: Sequence[str]
+        self, ids: Sequence[str], country: str | None, earlier: Collection[str]
     ) -> str | None:
         """One id out of several: same country, then DK/SE, then linked earlier; else None."""
         ids = list(dict.fromkeys(ids))

@@ -17,6 +17,7 @@ people by name and role only).
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.language import Language
@@ -349,27 +350,27 @@ def _drop_orgs_that_are_people(doc: Doc, spans: list[tuple[int, int]]) -> None:
     """A model ORG that turned out to be a titled person, or a person's surname repeated
     ("Lindqvist joins from …"), is no organisation."""
     orgs = org_list(doc)
+    covered = bytearray(len(doc))
+    for start, end in spans:
+        covered[start:end] = b"\x01" * (end - start)
     surnames = {doc[end - 1].text for _start, end in spans}
     kept = [
         o
         for o in orgs
         if not (
             o[O_SOURCE] in _GUESSED
-            and (_overlaps(o, spans) or doc[o[O_START] : o[O_END]].text in surnames)
+            and (any(covered[o[O_START] : o[O_END]]) or doc[o[O_START] : o[O_END]].text in surnames)
         )
     ]
     if len(kept) == len(orgs):
         return
     doc._.set(ORGS, kept)
     persons = [Span(doc, s, e, label="PERSON") for s, e in spans]
-    others = [e for e in doc.ents if not any(e.start < p.end and p.start < e.end for p in persons)]
     dropped = {(o[O_START], o[O_END]) for o in orgs} - {(o[O_START], o[O_END]) for o in kept}
-    others = [e for e in others if (e.start, e.end) not in dropped]
+    others = [
+        e for e in doc.ents if not any(covered[e.start : e.end]) and (e.start, e.end) not in dropped
+    ]
     doc.set_ents(sorted([*others, *persons], key=lambda e: e.start), default="outside")
-
-
-def _overlaps(org: list, spans: list[tuple[int, int]]) -> bool:
-    return any(org[O_START] < end and start < org[O_END] for start, end in spans)
 
 
 class _Context:
@@ -390,6 +391,7 @@ class _Context:
         self.org_ending = {o[O_END]: i for i, o in enumerate(orgs)}
         self.orgs = orgs
         self.org_preps = org_preps
+        self._index_distinct()
 
     def org_and_role(self, start: int, end: int) -> tuple[int, str]:
         for finder in (self._title_before, self._title_after, self._appointed, self._appoints):
@@ -446,14 +448,20 @@ class _Context:
 
     def _sole_org(self, before: int) -> int:
         """The one organisation named before `before`, if the passage has exactly one so far."""
-        seen: dict[str, int] = {}
-        for index, org in enumerate(self.orgs):
-            if org[O_START] >= before:
-                break
-            words = [t.text for t in self.doc[org[O_START] : org[O_END]]]
-            key = " ".join(org[O_IDS]) or words[0].casefold()
-            seen[key] = index
-        return next(iter(seen.values())) if len(seen) == 1 else -1
+        count = bisect.bisect_left(self._starts, before)
+        if count == 0 or self._distinct[count - 1] != 1:
+            return -1
+        return count - 1
+
+    def _index_distinct(self) -> None:
+        """How many distinct organisations the first k mentions name, for `_sole_org`."""
+        self._starts = [org[O_START] for org in self.orgs]
+        self._distinct: list[int] = []
+        seen: set[str] = set()
+        for org in self.orgs:
+            first = self.doc[org[O_START]].text.casefold()
+            seen.add(" ".join(org[O_IDS]) or first)
+            self._distinct.append(len(seen))
 
     def _possessor(self, start: int) -> int:
         """ "said Alligator's Lena Strand": the organisation in the possessive before a name."""

@@ -282,6 +282,7 @@ def build_pipeline(language: str, gazetteer: Gazetteer, english_model: str) -> L
         nlp = spacy.blank(language if language in ("da", "sv") else "xx")
         legal_forms.add_special_cases(nlp)
         nlp.add_pipe("sentencizer")
+    nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS)  # the extractor's limit decides
     legal_forms.add_name_abbreviations(nlp, list(gazetteer.names()))
     entities = nlp.add_pipe(
         "mvkg_entities",
@@ -325,13 +326,13 @@ def doc_to_extraction(doc: Doc, prepared: _Prepared, linker: Linker) -> Extracti
 
     raw_orgs = doc._.get(ORGS) or []
     orgs: list[OrgMention] = []
-    linked: list[str] = []
+    linked: set[str] = set()
     for org in raw_orgs:
         span = doc[org[O_START] : org[O_END]]
         hint = org[O_COUNTRY] or None
         entry = linker.link(span.text, country=hint, candidates=org[O_IDS], earlier=linked)
         if entry is not None:
-            linked.append(entry.id)
+            linked.add(entry.id)
         orgs.append(
             OrgMention(
                 text=span.text,

@@ -1018,34 +1018,39 @@ def _partner_of_subject(
 
 def _project_funding(doc: Doc, orgs: list[list], found: list[list], language: str) -> list[list]:
     """ "The project is funded by Vinnova", "Samarbejdet finansieres af Innovationsfonden":
-    funding of each partner of the collaborations stated before that sentence."""
-    partners: list[tuple[int, int]] = []  # (sentence start token, org index)
-    for source, target, kind, _confidence, _directed, _sent in found:
+    funding of each partner of the collaboration stated in one of the two sentences before."""
+    partners: dict[int, set[int]] = defaultdict(set)  # sentence start -> org indices
+    for source, target, kind, _confidence, _directed, sent_start in found:
         if kind in (RESEARCH, PARTNERSHIP):
-            for index in (source, target):
-                partners.append((doc[orgs[index][O_START]].sent.start, index))
+            partners[sent_start].update((source, target))
     if not partners:
         return []
-    added: list[list] = []
     agents = {"by", "from"} | AGENT_PREPOSITIONS.get(language, frozenset())
     funding_words = {w for w, k in TRIGGERS.get(language, {}).items() if k == FUNDING}
-    for sent in doc.sents:
-        funders = [
-            i
-            for i, o in enumerate(orgs)
-            if sent.start < o[O_START] < sent.end and doc[o[O_START] - 1].lower_ in agents
-        ]
-        if len(funders) != 1 or doc[sent.start].lower_ not in _PROJECT_WORDS | {"the", "det"}:
+    funders: dict[int, list[int]] = defaultdict(list)  # sentence start -> agents
+    for index, org in enumerate(orgs):
+        start = org[O_START]
+        if start > 0 and doc[start - 1].lower_ in agents:
+            funders[doc[start].sent.start].append(index)
+    sentence_starts = [sent.start for sent in doc.sents]
+    position = {start: k for k, start in enumerate(sentence_starts)}
+    added: list[list] = []
+    for sent_start, agents_here in funders.items():
+        sent = doc[sent_start].sent
+        if len(agents_here) != 1 or doc[sent_start].lower_ not in _PROJECT_WORDS | {"the", "det"}:
             continue
-        words = {t.lower_ for t in doc[sent.start : orgs[funders[0]][O_START]]}
-        if not words & _PROJECT_WORDS:
-            continue
+        funder = agents_here[0]
+        words = {t.lower_ for t in doc[sent_start : orgs[funder][O_START]]}
         lemmas = {t.lemma_.lower() for t in sent}
-        if not (lemmas & {"fund", "finance", "support"} or words & funding_words):
+        if not words & _PROJECT_WORDS or not (
+            lemmas & {"fund", "finance", "support"} or words & funding_words
+        ):
             continue
-        for sentence_start, partner in partners:
-            if sentence_start < sent.start and partner != funders[0]:
-                added.append([funders[0], partner, FUNDING, CONF_STAND_IN, True, sent.start])
+        k = position[sent_start]
+        for earlier in sentence_starts[max(0, k - 2) : k]:
+            for partner in sorted(partners.get(earlier, ())):
+                if partner != funder:
+                    added.append([funder, partner, FUNDING, CONF_STAND_IN, True, sent_start])
     return added
 
 
