@@ -8,14 +8,22 @@ collects candidate spans from
 2. the legal-form rule: capitalised words before A/S, ApS, AB, Ltd, Inc. … are a company,
 3. the head-word rule: names built on University, Hospital, Foundation, Region, Pharma … and
    one-word Nordic names ending in -hospitalet, -fonden, -institutet …,
-4. Danish and Swedish towns and country names (case-sensitive),
-5. the statistical model's entities (trimmed at sentence boundaries and titles),
+4. Danish and Swedish towns, regions and country names (case-sensitive),
+5. the statistical model's entities (trimmed at sentence boundaries and titles; headline
+   fragments, products after "its", currency codes and tickers dropped), or, in Danish and
+   Swedish, which capitalise only proper nouns, capitalised runs inside sentences,
 
 and keeps, where candidates overlap, the one of highest priority (then the longest): known
 organisations and rules override the model, which is how "Novo Nordisk" stops being a PERSON and
 "Genmab A/S. CEO Lars Fruergaard Jørgensen" stops being one ORG. Results go to `doc.ents` and,
 with what the rest of the pipeline needs, to `doc._.mvkg_orgs` / `doc._.mvkg_places` as plain
 lists (msgpack-serialisable, so they survive `nlp.pipe(n_process>1)`).
+
+Afterwards: later short forms of names found ("Alligator" after "Alligator Bioscience AB",
+"EIFO" after "... Fund of Denmark (EIFO)"), regional authorities named as territory ("in the
+Capital Region of Denmark") turned into places, and the country of each organisation where the
+text states it ("Lund-based X", "X, based in Lund", "X (Malmö, Sweden)", "the Swedish company
+X", a town in the name, and last the legal form: AB -> SE, A/S -> DK).
 """
 
 from __future__ import annotations
@@ -612,7 +620,7 @@ class EntityRecognizer:
             candidates = [
                 c for c in candidates if c.label != "ORG" or (c.start, c.end) not in refused
             ]
-        accepted = _resolve(candidates, len(doc))
+        accepted = [c for c in _resolve(candidates, len(doc)) if not _ticker(doc, c)]
         accepted = _add_repeats(doc, accepted)
         _regions_as_places(doc, accepted)
         orgs = [c for c in accepted if c.label == "ORG"]
@@ -691,6 +699,19 @@ class EntityRecognizer:
             country = self._places.get(text, "")
             found.append(Candidate(start, end, "GPE", P_TOWN, "gazetteer_place", (), country))
         return found
+
+
+def _ticker(doc: Doc, cand: Candidate) -> bool:
+    """ "(NASDAQ: EVAX)", "(Nasdaq Stockholm: CAMX)": an exchange naming a share, not a party."""
+    end = cand.end
+    return (
+        cand.label == "ORG"
+        and cand.start > 0
+        and doc[cand.start - 1].text == "("
+        and end + 1 < len(doc)
+        and doc[end].text == ":"
+        and doc[end + 1].is_upper
+    )
 
 
 def _store(doc: Doc, orgs: list[Candidate], places: list[Candidate]) -> None:
@@ -1064,7 +1085,24 @@ def _trim_org(doc: Doc, ent: Span) -> tuple[int, int] | None:
         return None
     if _owned_product(doc, start):
         return None  # "its TransCon products", "its PD-1 inhibitor Keytruda": a product
+    if _headline_fragment(doc[start:end]):
+        return None
     return start, end
+
+
+def _headline_fragment(span: Span) -> bool:
+    """Title-case headline words the model reads as a name: "Treat Recurrent or", "Unveils
+    the Broad Potential", "Phase 2 Clinical Trial of ABP-450", "Grant of Restricted Stock"."""
+    first, last = span[0], span[-1]
+    if last.is_stop or last.lower_ in STOP_NAME_WORDS - {"board"}:
+        return True
+    if first.pos_ in ("VERB", "AUX") and first.tag_ in ("VBZ", "VB", "VBD", "VBG"):
+        return True
+    return any(t.lower_ in _NOT_NAME_WORDS for t in span)
+
+
+# Words that a name of an organisation does not contain (headline and trial vocabulary).
+_NOT_NAME_WORDS = frozenset({"phase", "trial", "stock", "shares", "warrants", "units"})
 
 
 def _owned_product(doc: Doc, start: int) -> bool:

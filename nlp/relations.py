@@ -283,8 +283,20 @@ NEGATING_LEMMAS = frozenset(
         "cancel",
         "exit",
         "withdraw",
+        "pursue",
+        "seek",
+        "intend",
+        "intention",
+        "propose",
+        "finalist",
+        "nominate",
+        "shortlist",
+        "apply",
+        "application",
     }
 )
+# Modifiers that make a deal a possibility: "a potential acquisition", "the proposed merger".
+HEDGING_MODIFIERS = frozenset({"potential", "possible", "proposed", "planned", "prospective"})
 HEDGES = frozenset({"could", "might", "may", "would"})
 # Dependency arcs that start a new statement: "A said that B acquired C" relates B and C only.
 _CLAUSE_ARCS = frozenset({"ccomp", "advcl", "parataxis", "csubj", "csubjpass"})
@@ -734,6 +746,8 @@ def _negated(token: Token) -> bool:
             if child.dep_ == "neg" or (child.dep_ in ("det", "advmod") and child.lower_ == "no"):
                 return True
             if child.dep_ == "aux" and child.lower_ in HEDGES:
+                return True
+            if child.dep_ == "amod" and child.lower_ in HEDGING_MODIFIERS:
                 return True
         if node.dep_ == "ROOT":
             break
