@@ -821,6 +821,8 @@ def _extend_left(doc: Doc, start: int, sent_start: int, limit: int = 6) -> int:
         elif token.text in _JOINERS and i - 1 >= sent_start and is_name_word(doc[i - 1]):
             pass  # "ALK-Abelló", "Johnson & Johnson": keep going over the joiner
         elif token.lower_ in ("and", "of") and _inside_model_org(token) and i > sent_start:
+            if token.lower_ == "and" and _two_name_words_before(doc, i, sent_start):
+                break  # "Alligator Bioscience and Orion Corporation" are two organisations
             pass  # "Knut and Alice Wallenberg Foundation", as the model reads it
         elif token.text.endswith(".") and len(token.text) <= 5 and _is_capitalised(token):
             first = i  # "Chr." of "Chr. Hansen", "H." of "H. Lundbeck"
@@ -830,6 +832,12 @@ def _extend_left(doc: Doc, start: int, sent_start: int, limit: int = 6) -> int:
             break
         i -= 1
     return first
+
+
+def _two_name_words_before(doc: Doc, i: int, sent_start: int) -> bool:
+    """A name of two or more words ends before `i`: "and" then joins two names, whereas a
+    single first name before it belongs to one ("Knut and Alice Wallenberg Foundation")."""
+    return i - 2 >= sent_start and is_name_word(doc[i - 1]) and is_name_word(doc[i - 2])
 
 
 def _legal_form_name(doc: Doc, index: int, has_sents: bool) -> tuple[int, int] | None:

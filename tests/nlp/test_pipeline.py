@@ -366,3 +366,12 @@ def test_components_survive_pickling(extractor: Extractor) -> None:
 def test_extraction_error_field_is_optional() -> None:
     blank = Extraction(id=None, language="en")
     assert blank.error is None and "error" not in blank.to_contract()
+
+
+def test_and_between_two_multiword_names_splits_them() -> None:
+    from nlp.pipeline import Extractor
+
+    found = Extractor.build([]).extract(
+        "Alligator Bioscience and Orion Corporation will co-develop bispecific antibodies."
+    )
+    assert [o.text for o in found.orgs] == ["Alligator Bioscience", "Orion Corporation"]
