@@ -20,6 +20,7 @@ from graph.resolve import Resolver
 from graph.store import GraphStore
 from ingest.base import Extract, Loader, record_evidence
 from ingest.errors import IngestError, SourceNotFoundError
+from ingest.geography import default_gazetteer, enrich
 from ingest.report import IngestReport
 
 LOADERS: dict[str, str] = {
@@ -101,7 +102,7 @@ class _Writer:
         self.nodes: dict[str, Node] = {}
         self.relations: list[tuple[Relation, str]] = []
         self.merges: list[Merge] = []
-        self._gazetteer = _default_gazetteer()
+        self._gazetteer = default_gazetteer()
 
     def add(self, extract: Extract) -> None:
         renamed: dict[str, str] = {}
@@ -123,10 +124,6 @@ class _Writer:
             self.flush()
 
     def _place(self, org: Organisation, extract: Extract) -> Organisation:
-        if self._gazetteer is None:
-            return org
-        from ingest.geography import enrich
-
         placed, place = enrich(org, self._gazetteer)
         if place is not None:
             self._keep(place)
@@ -171,11 +168,3 @@ class _Writer:
                     self.report.reject(where, f"{rel.type} refers to unknown node(s) {missing}")
             if good:
                 self._write_relations(good)
-
-
-def _default_gazetteer() -> object | None:
-    try:
-        from ingest.geography import default_gazetteer
-    except ImportError:
-        return None
-    return default_gazetteer()

@@ -27,10 +27,11 @@ from graph.model import (
     Topic,
 )
 from ingest.kinds import kind_from_name
+from nlp.topics import tag_topics, topic_node
 
 if TYPE_CHECKING:
     from ingest.base import Extract
-    from nlp.pipeline import Extraction, Extractor
+    from nlp.pipeline import Extraction, Extractor, PersonMention, RelationMention
 
 EXTRACTOR = "mvkg-nlp"
 _TRAILING = re.compile(r"[\s.,;:'\u2019]+$")
@@ -53,12 +54,10 @@ class NewsToGraph:
         yield from self._run(batch)
 
     def _run(self, batch: list[Extract]) -> Iterator[Extract]:
-        items = []
-        for extract in batch:
-            doc = _document(extract)
-            items.append((doc.id if doc else None, _readable(doc), doc.language if doc else None))
-        for extract, extraction in zip(batch, self.extractor.extract_many(items), strict=True):
-            doc = _document(extract)
+        docs = [_document(extract) for extract in batch]
+        items = [(d.id if d else None, _readable(d), d.language if d else None) for d in docs]
+        extractions = self.extractor.extract_many(items)
+        for extract, doc, extraction in zip(batch, docs, extractions, strict=True):
             if doc is not None and doc.text and getattr(extraction, "error", None) is None:
                 nodes, relations = graph_of(extraction, doc, version=self.extractor.version)
                 extract.nodes.extend(nodes)
@@ -83,93 +82,97 @@ def graph_of(
     extraction: Extraction, doc: Document, *, version: str
 ) -> tuple[list[Node], list[Relation]]:
     """Nodes and relations that one document's extraction adds to the graph."""
-    nodes: list[Node] = []
-    relations: list[Relation] = []
-    org_ids: dict[str, str] = {}
+    built = _DocumentGraph(doc, version)
+    built.add_organisations(extraction)
+    for person in extraction.persons:
+        built.add_person(person)
+    for rel in extraction.relations:
+        built.add_collaboration(rel)
+    return built.nodes, built.relations
 
-    def evidence(text: str, confidence: float) -> Evidence:
+
+class _DocumentGraph:
+    """Collects what one document states, with the document as the source of all evidence."""
+
+    def __init__(self, doc: Document, version: str) -> None:
+        self.doc, self.version = doc, version
+        self.nodes: list[Node] = []
+        self.relations: list[Relation] = []
+        self.org_ids: dict[str, str] = {}  # mention text or linked name -> node id
+
+    def evidence(self, text: str, confidence: float) -> Evidence:
         return Evidence(
-            source=doc.id,
+            source=self.doc.id,
             text=text[:5_000],
-            date=doc.published,
+            date=self.doc.published,
             confidence=round(min(max(confidence, 0.0), 1.0), 4),
             extractor=EXTRACTOR,
-            extractor_version=version,
-            url=doc.url,
+            extractor_version=self.version,
+            url=self.doc.url,
         )
 
-    for mention in extraction.orgs:
-        org_id = mention.entity_id or _new_org(mention.text, mention.country, nodes)
-        if org_id is None:
-            continue
-        org_ids[mention.text] = org_id
-        org_ids.setdefault(mention.name, org_id)
-    for org_id in dict.fromkeys(org_ids.values()):
-        mentioned = next(m.text for m in extraction.orgs if org_ids.get(m.text) == org_id)
-        relations.append(
-            Relation(type=RelType.MENTIONED_IN, source=org_id, target=doc.id,
-                     evidence=[evidence(mentioned, 0.9)])
-        )  # fmt: skip
-    for person in extraction.persons:
-        _add_person(person, org_ids, nodes, relations, evidence)
-    for rel in extraction.relations:
-        a, b = org_ids.get(rel.a), org_ids.get(rel.b)
-        if a is None or b is None or a == b:
-            continue
+    def add_organisations(self, extraction: Extraction) -> None:
+        first_mention: dict[str, str] = {}
+        for mention in extraction.orgs:
+            org_id = mention.entity_id or self._new_org(mention.text, mention.country)
+            if org_id is None:
+                continue
+            self.org_ids[mention.text] = org_id
+            self.org_ids.setdefault(mention.name, org_id)
+            first_mention.setdefault(org_id, mention.text)
+        for org_id, text in first_mention.items():
+            self.relations.append(
+                Relation(type=RelType.MENTIONED_IN, source=org_id, target=self.doc.id,
+                         evidence=[self.evidence(text, 0.9)])
+            )  # fmt: skip
+
+    def _new_org(self, text: str, country: str | None) -> str | None:
+        name = _TRAILING.sub("", text).strip()
+        if len(name) < 2:
+            return None
         try:
-            relations.append(
+            kind = kind_from_name(name, default=OrgKind.OTHER)
+            org = Organisation(name=name, country=country, kind=kind, sources=("news",))
+        except GraphError:
+            return None
+        self.nodes.append(org)
+        return org.id
+
+    def add_person(self, person: PersonMention) -> None:
+        try:
+            node = Person(name=person.text.strip())
+        except GraphError:
+            return  # not a name we may store (contact details) or not a name at all
+        self.nodes.append(node)
+        org_id = self.org_ids.get(person.org) if person.org else None
+        if org_id is None:
+            return
+        stated = f"{person.text}, {person.role or 'member'} of {person.org}"
+        self.relations.append(
+            Relation(type=RelType.HAS_ROLE, source=node.id, target=org_id,
+                     role=person.role or None, evidence=[self.evidence(stated, 0.8)])
+        )  # fmt: skip
+
+    def add_collaboration(self, rel: RelationMention) -> None:
+        a, b = self.org_ids.get(rel.a), self.org_ids.get(rel.b)
+        if a is None or b is None or a == b:
+            return
+        try:
+            self.relations.append(
                 Relation(type=RelType.COLLABORATES_WITH, source=a, target=b, subtype=rel.type,
-                         evidence=[evidence(rel.evidence, rel.confidence)])
+                         evidence=[self.evidence(rel.evidence, rel.confidence)])
             )  # fmt: skip
         except GraphError:
-            continue
-        relations.extend(_topics_of(rel.evidence, (a, b), doc.language, nodes, evidence))
-    return nodes, relations
-
-
-def _new_org(text: str, country: str | None, nodes: list[Node]) -> str | None:
-    name = _TRAILING.sub("", text).strip()
-    if len(name) < 2:
-        return None
-    try:
-        kind = kind_from_name(name, default=OrgKind.OTHER)
-        org = Organisation(name=name, country=country, kind=kind, sources=("news",))
-    except GraphError:
-        return None
-    nodes.append(org)
-    return org.id
-
-
-def _add_person(person, org_ids, nodes, relations, evidence) -> None:  # type: ignore[no-untyped-def]
-    try:
-        node = Person(name=person.text.strip())
-    except GraphError:
-        return  # not a name we may store (contact details) or not a name at all
-    nodes.append(node)
-    org_id = org_ids.get(person.org) if person.org else None
-    if org_id is None:
-        return
-    relations.append(
-        Relation(type=RelType.HAS_ROLE, source=node.id, target=org_id, role=person.role or None,
-                 evidence=[evidence(f"{person.text}, {person.role or 'member'} of {person.org}", 0.8)])
-    )  # fmt: skip
-
-
-def _topics_of(sentence, org_ids, language, nodes, evidence) -> list[Relation]:  # type: ignore[no-untyped-def]
-    try:
-        from nlp.topics import tag_topics, topic_node
-    except ImportError:
-        return []
-    found = []
-    for hit in tag_topics(sentence, language=language):
-        topic = topic_node(hit.slug)
-        nodes.append(topic)
-        found.extend(
-            Relation(type=RelType.ACTIVE_IN, source=org_id, target=topic.id,
-                     evidence=[evidence(sentence, 0.7)])
-            for org_id in org_ids
-        )  # fmt: skip
-    return found
+            return
+        # The organisations of a collaboration are active in the topics of its sentence.
+        for hit in tag_topics(rel.evidence, language=self.doc.language):
+            topic = topic_node(hit.slug)
+            self.nodes.append(topic)
+            self.relations.extend(
+                Relation(type=RelType.ACTIVE_IN, source=org_id, target=topic.id,
+                         evidence=[self.evidence(rel.evidence, 0.7)])
+                for org_id in (a, b)
+            )  # fmt: skip
 
 
 class RegistryTopics:
@@ -186,8 +189,6 @@ class RegistryTopics:
             yield extract
 
     def _tag(self, extract: Extract) -> None:
-        from nlp.topics import tag_topics, topic_node
-
         projects = [n for n in extract.nodes if isinstance(n, Project)]
         if not projects:
             return

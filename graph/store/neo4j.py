@@ -324,16 +324,6 @@ class Neo4jStore(BaseStore):
         record = tx.run("MATCH (m:Meta {key: 'graph'}) RETURN m.version AS v").single()
         return int(record["v"]) if record else 0
 
-    def find_by_identifier(self, scheme: str, value: str) -> list[str]:
-        """Ids of the nodes that carry this registry identifier."""
-        with self._transaction(write=False) as tx:
-            result = tx.run(
-                "MATCH (n:Node) WHERE n[$key] = $value RETURN n.id AS id ORDER BY id",
-                key=f"id_{scheme}",
-                value=value,
-            )
-            return [record["id"] for record in result]
-
 
 # ---------------------------------------------------------------------------- helpers
 

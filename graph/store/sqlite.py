@@ -291,17 +291,6 @@ class SqliteStore(BaseStore):
         )
         return dict(rows.fetchall())
 
-    def find_by_identifier(self, scheme: str, value: str) -> list[str]:
-        """Ids of the nodes that carry this registry identifier."""
-        with self._transaction(write=False) as tx:
-            rows = tx.execute(
-                "SELECT node_id FROM identifiers WHERE scheme = ? AND value = ? ORDER BY node_id",
-                (scheme, value),
-            )
-            return [node_id for (node_id,) in rows]
-
-    # -- relations ---------------------------------------------------------------------
-
     def _fetch_relations(self, tx: sqlite3.Connection, relations: list[Relation]) -> list[Relation]:
         return self._relations_by_ids(tx, [r.id for r in relations])
 
@@ -360,14 +349,6 @@ class SqliteStore(BaseStore):
     def _fetch_relation_by_id(self, tx: sqlite3.Connection, relation_id: str) -> Relation | None:
         found = self._relations_by_ids(tx, [relation_id])
         return found[0] if found else None
-
-    def evidence_from_source(self, source: str) -> list[tuple[str, dict[str, Any]]]:
-        """(relation id, evidence) pairs that a document or registry record contributed."""
-        with self._transaction(write=False) as tx:
-            rows = tx.execute(
-                _SELECT_EVIDENCE + " WHERE source = ? ORDER BY relation_id, rowid", (source,)
-            )
-            return [(row[0], _evidence(row)) for row in rows]
 
     def _edges_touching(
         self, tx: sqlite3.Connection, ids: list[str], types: list[str] | None
