@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import SHARED_DATA
 
+from graph.analytics.border import border_matrix, cross_border_links
+from graph.analytics.links import LinkGraph
 from graph.model import Organisation
 from graph.store import GraphFilter, GraphStore
 from ingest.pipeline import ingest_paths
@@ -106,6 +108,12 @@ def test_h2020_participations(which: str, request: pytest.FixtureRequest) -> Non
     assert counts.nodes["Project"] == 590 and counts.nodes["Organisation"] == 5_353
     assert _pairs_from_store(store) == pairs
     assert len(pairs) == 1_036
+    # The analytics count the same DK-SE links as the independent count from the CSV.
+    links = LinkGraph.from_store(store)
+    matrix = {(p.a, p.b): p for p in border_matrix(links).pairs}
+    assert matrix[("DK", "SE")].links == 1_036
+    listed = cross_border_links(links, None, limit=1_000, offset=1_000)
+    assert listed.total == 1_036 and len(listed.links) == 36
 
 
 @pytest.mark.neo4j

@@ -201,6 +201,7 @@ class GraphStore(Protocol):
     def get_node(self, node_id: str) -> Node | None: ...
     def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]: ...
     def get_relation(self, relation_id: str) -> Relation | None: ...
+    def get_relations(self, relation_ids: Iterable[str]) -> dict[str, Relation]: ...
     def search(
         self, text: str, *, labels: Iterable[str] | None = None, limit: int = 20
     ) -> list[SearchHit]: ...
@@ -387,6 +388,17 @@ class BaseStore(ABC):
     def get_relation(self, relation_id: str) -> Relation | None:
         with self._transaction(write=False) as tx:
             return self._fetch_relation_by_id(tx, relation_id)
+
+    def get_relations(self, relation_ids: Iterable[str]) -> dict[str, Relation]:
+        """Relations with their evidence, by id, read in one transaction; unknown ids are left
+        out."""
+        found: dict[str, Relation] = {}
+        with self._transaction(write=False) as tx:
+            for relation_id in dict.fromkeys(relation_ids):
+                relation = self._fetch_relation_by_id(tx, relation_id)
+                if relation is not None:
+                    found[relation_id] = relation
+        return found
 
     def search(
         self, text: str, *, labels: Iterable[str] | None = None, limit: int = 20

@@ -284,6 +284,14 @@ def test_get_missing_things_returns_none(store: GraphStore) -> None:
     assert store.get_node("org:dk:nothing") is None
     assert store.get_relation("rel:nothing") is None
     assert store.neighbours("org:dk:nothing").nodes == {}
+    assert store.get_relations(["rel:nothing"]) == {}
+
+
+def test_get_relations_reads_several_with_their_evidence(loaded: GraphStore) -> None:
+    edges = [e for e in loaded.projection().edges if e.type == "COLLABORATES_WITH"][:3]
+    found = loaded.get_relations([e.id for e in edges] + ["rel:nothing", edges[0].id])
+    assert sorted(found) == sorted(e.id for e in edges)
+    assert all(r.evidence and r.id == i for i, r in found.items())
 
 
 def test_search_folds_diacritics_and_finds_aliases_and_prefixes(loaded: GraphStore) -> None:
