@@ -8,8 +8,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routers import health
+from api.routers import analysis, documents, health, organisations, people, writes
 from api.settings import Settings
+from graph.analytics.service import Analytics
 from graph.store import GraphStore, open_store
 
 
@@ -21,6 +22,8 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store if store is not None else open_store(settings.store)
+        # Results of heavy measures, cached per graph version for every request to share.
+        app.state.analytics = Analytics(app.state.store)
         try:
             yield
         finally:
@@ -37,5 +40,6 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     )
     app.state.settings = settings
     install_error_handlers(app)
-    app.include_router(health.router)
+    for router in (health, organisations, people, documents, analysis, writes):
+        app.include_router(router.router)
     return app

@@ -53,7 +53,7 @@ def _fail(exc: Exception) -> typer.Exit:
 @app.command()
 def demo(store: StoreOption = None) -> None:
     """Build the demo graph from the bundled demo data (offline) and print a summary."""
-    from api.services import build_demo
+    from api.services import build_demo, cross_border_summary
 
     settings = _settings(store)
     try:
@@ -71,9 +71,17 @@ def demo(store: StoreOption = None) -> None:
         for reject in report.rejects[:10]:
             console.print(f"  [yellow]rejected[/yellow] {reject.where}: {reject.reason}")
     _print_counts(counts)
+    try:
+        summary = cross_border_summary(store_url=settings.store)
+    except GraphError as exc:
+        raise _fail(exc) from exc
+    _print_border_matrix(summary["border_matrix"])
+    _print_brokers(summary["brokers"])
     console.print(
-        "\nNext: [bold]mvkg stats --json[/bold] for the counts, "
-        "[bold]mvkg serve[/bold] then open http://127.0.0.1:8000/docs for the API."
+        "\nNext: [bold]mvkg analyze cross-border[/bold] for the DK-SE links and their evidence, "
+        "[bold]mvkg analyze --help[/bold] for every measure; start the API with "
+        "[bold]mvkg serve[/bold] (or [bold]make serve[/bold]) and open "
+        "http://127.0.0.1:8000/docs."
     )
 
 
@@ -266,6 +274,155 @@ def merges(
     console.print(table)
 
 
+MEASURE_NAMES = (
+    "border-matrix",
+    "cross-border",
+    "ei-index",
+    "brokers",
+    "communities",
+    "strongholds",
+    "opportunities",
+    "opportunity-evaluation",
+    "paths",
+    "reach",
+    "trends",
+)
+
+
+@app.command()
+def analyze(
+    name: Annotated[str, typer.Argument(help=f"The measure: {', '.join(MEASURE_NAMES)}.")],
+    store: StoreOption = None,
+    grouping: Annotated[
+        str | None, typer.Option(help="Groups: country (default), region or kind.")
+    ] = None,
+    a: Annotated[str | None, typer.Option("--a", help="First group (default DK).")] = None,
+    b: Annotated[str | None, typer.Option("--b", help="Second group (default SE).")] = None,
+    layer: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only links from these layers: news, ownership, eu_projects, trials, "
+            "publications, projects. Repeat for several."
+        ),
+    ] = None,
+    link_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            help="Only these link types (partnership, licensing, …, "
+            "subsidiary, co_participation). Repeat for several.",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Links active from this date (YYYY[-MM[-DD]]).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Links active up to this date.")] = None,
+    min_confidence: Annotated[float | None, typer.Option(help="Drop evidence below this.")] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option(help="Only organisations of these kinds.")
+    ] = None,
+    country: Annotated[
+        list[str] | None, typer.Option(help="Only organisations of these countries.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Rows to return.")] = None,
+    offset: Annotated[int | None, typer.Option(help="Rows to skip (lists).")] = None,
+    sort: Annotated[str | None, typer.Option(help="Sort key, where the measure has one.")] = None,
+    per_year: Annotated[
+        bool, typer.Option("--per-year", help="border-matrix: also per year.")
+    ] = False,
+    source: Annotated[str | None, typer.Option(help="paths: from this organisation id.")] = None,
+    target: Annotated[str | None, typer.Option(help="paths: to this organisation id.")] = None,
+    split_year: Annotated[
+        int | None, typer.Option(help="opportunity-evaluation: first held-out year.")
+    ] = None,
+    home: Annotated[
+        list[str] | None, typer.Option(help="reach: the home countries (default DK and SE).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")] = False,
+) -> None:
+    """Cross-border analytics: border matrix, cross-border links, E-I index, brokers,
+    communities, strongholds, opportunities, paths, international reach and trends."""
+    from api.services import analyze as run_measure
+
+    settings = _settings(store)
+    filters = {
+        "layers": layer, "types": link_type, "since": since, "until": until,
+        "min_confidence": min_confidence, "kinds": kind, "countries": country,
+    }  # fmt: skip
+    params = {
+        "grouping": grouping, "a": a, "b": b, "limit": limit, "offset": offset, "sort": sort,
+        "per_year": per_year or None, "source": source, "target": target,
+        "split_year": split_year, "home": home,
+    }  # fmt: skip
+    params = {k: v for k, v in params.items() if v is not None}
+    try:
+        result = run_measure(store_url=settings.store, measure=name, filters=filters, params=params)
+    except GraphError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        _print_result(name, result)
+
+
+def _print_result(name: str, result: dict[str, object]) -> None:
+    """A readable rendering of any measure: its scalar fields, then its main list as a table."""
+    console.print(f"[bold]{name}[/bold]")
+    for key, value in result.items():
+        if isinstance(value, str | int | float | bool) or value is None:
+            console.print(f"{key}: {value}")
+    for key, value in result.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            _print_rows(key, value[:25])
+            if len(value) > 25:
+                console.print(f"… {len(value) - 25} more (use --json or --limit)")
+
+
+_LONG_FIELDS = frozenset({"reason", "relations", "evidence", "growth"})
+
+
+def _print_rows(title: str, rows: list[dict[str, object]]) -> None:
+    flat = [_flatten(row) for row in rows]
+    # Narrow terminals: the first few informative columns; long texts go below the table.
+    columns = [
+        c
+        for c in flat[0]
+        if c not in _LONG_FIELDS and any(r.get(c) not in (None, "", []) for r in flat)
+    ][:7]
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in flat:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    console.print(table)
+    for index, row in enumerate(flat, 1):
+        if row.get("reason"):
+            console.print(f"{index}. {row['reason']}")
+
+
+def _flatten(row: dict[str, object]) -> dict[str, object]:
+    """Organisation references become their names; other nested objects are left out."""
+    flat: dict[str, object] = {}
+    for key, value in row.items():
+        if isinstance(value, dict) and "name" in value:
+            flat[key] = value["name"]
+        elif isinstance(value, dict):
+            continue
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            flat[key] = ", ".join(str(v.get("name", v.get("text", ""))) for v in value[:3])
+        else:
+            flat[key] = value
+    return flat
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return "" if value is None else str(value)
+
+
 @app.command()
 def serve(
     store: StoreOption = None,
@@ -284,6 +441,30 @@ def serve(
         raise _fail(exc) from exc
     console.print(f"Serving {settings.redacted_store} on http://{settings.host}:{settings.port}")
     uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+
+
+def _print_border_matrix(matrix: dict) -> None:
+    table = Table(title="Border matrix: links between groups", title_justify="left")
+    for column in ("a", "b", "links", "organisations a", "organisations b"):
+        table.add_column(column, justify="left" if len(column) == 1 else "right")
+    for pair in matrix["pairs"][:12]:
+        table.add_row(pair["a"], pair["b"], str(pair["links"]), str(pair["organisations_a"]),
+                      str(pair["organisations_b"]))  # fmt: skip
+    console.print(table)
+
+
+def _print_brokers(result: dict) -> None:
+    sides = " and ".join(result["sides"])
+    table = Table(title=f"Top cross-border brokers ({sides})", title_justify="left")
+    for column in ("organisation", "country", "border betweenness", "cross links", "brokerage"):
+        table.add_column(
+            column, justify="left" if column in ("organisation", "country") else "right"
+        )
+    for row in result["brokers"]:
+        table.add_row(row["org"]["name"], row["org"]["country"] or "",
+                      f"{row['border_betweenness']:.3f}", str(row["cross_border_degree"]),
+                      str(row["total_brokerage"]))  # fmt: skip
+    console.print(table)
 
 
 def _print_counts(counts: dict[str, dict[str, int]]) -> None:

@@ -39,6 +39,17 @@ def build_demo(*, store_url: str) -> tuple[list[IngestReport], dict[str, Any]]:
         return reports, store.counts().to_dict()
 
 
+def cross_border_summary(*, store_url: str, brokers: int = 5) -> dict[str, Any]:
+    """The border matrix and the top cross-border brokers: what `mvkg demo` ends with."""
+    from graph.analytics.service import Analytics
+
+    with opened_store(store_url) as store:
+        analytics = Analytics(store)
+        matrix = analytics.run("border-matrix").model_dump(mode="json")
+        top = analytics.run("brokers", limit=brokers).model_dump(mode="json")
+        return {"border_matrix": matrix, "brokers": top}
+
+
 def graph_stats(*, store_url: str) -> dict[str, Any]:
     with opened_store(store_url) as store:
         return store.counts().to_dict()
@@ -149,3 +160,15 @@ def list_merges(*, store_url: str, include_undone: bool = True) -> list[Merge]:
 def undo_merge(*, store_url: str, merge_id: str) -> Merge:
     with opened_store(store_url) as store:
         return store.undo_merge(merge_id)
+
+
+def analyze(
+    *, store_url: str, measure: str, filters: dict[str, Any], params: dict[str, Any]
+) -> dict[str, Any]:
+    """Run one analytics measure on the store; the result as JSON-ready data."""
+    from graph.analytics.links import LinkFilter
+    from graph.analytics.service import Analytics
+
+    with opened_store(store_url) as store:
+        result = Analytics(store).run(measure, link_filter=LinkFilter.of(**filters), **params)
+        return result.model_dump(mode="json")

@@ -293,11 +293,14 @@ class LinkGraph:
     # ------------------------------------------------------------------ reading
 
     def years(self) -> list[int]:
-        """Every year some link is active in, ascending."""
+        """Every year some link is active in (inside the filter's dates), ascending."""
         found: set[int] = set()
         for link in self.links.values():
             found |= link.years()
-        return sorted(found)
+        # A link that overlaps the filter's dates may run beyond them: stay inside the window.
+        low = int(self.link_filter.since[:4]) if self.link_filter.since else None
+        high = int(self.link_filter.until[:4]) if self.link_filter.until else None
+        return sorted(y for y in found if (low is None or y >= low) and (high is None or y <= high))
 
     def adjacency(self) -> dict[str, set[str]]:
         neighbours: dict[str, set[str]] = defaultdict(set)
@@ -374,15 +377,19 @@ def _contributions(
             ex, ey = by_org[x], by_org[y]
             start = project.start or _earliest(ex, ey)
             end = project.end or _latest(ex, ey)
-            yield x, y, Contribution(
-                type=CO_PARTICIPATION,
-                layer=layer,
-                relations=(ex.id, ey.id),
-                project=project_id,
-                start=start,
-                end=end,
-                confidence=min(ex.confidence, ey.confidence),
-                sources=tuple(sorted(set(ex.sources) | set(ey.sources))),
+            yield (
+                x,
+                y,
+                Contribution(
+                    type=CO_PARTICIPATION,
+                    layer=layer,
+                    relations=(ex.id, ey.id),
+                    project=project_id,
+                    start=start,
+                    end=end,
+                    confidence=min(ex.confidence, ey.confidence),
+                    sources=tuple(sorted(set(ex.sources) | set(ey.sources))),
+                ),
             )
 
 
@@ -451,4 +458,6 @@ def _looks_like_date(value: str) -> bool:
 
 def _check(values: frozenset[str] | None, allowed: tuple[str, ...], what: str) -> None:
     if values and not values <= set(allowed):
-        raise ValidationError(f"unknown {what}: {sorted(values - set(allowed))}; use {list(allowed)}")
+        raise ValidationError(
+            f"unknown {what}: {sorted(values - set(allowed))}; use {list(allowed)}"
+        )

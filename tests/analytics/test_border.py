@@ -20,6 +20,7 @@ d3-s1, d3-s2.
 from __future__ import annotations
 
 import pytest
+from small_graphs import build_cross_border_graph, collab, org
 
 from graph.analytics.border import border_matrix, cross_border_links, ei_index
 from graph.analytics.links import LinkFilter, LinkGraph
@@ -28,81 +29,13 @@ from graph.analytics.trends import trends
 from graph.errors import NotFoundError, ValidationError
 from graph.model import (
     CollabType,
-    Evidence,
-    Organisation,
-    OrgKind,
-    Project,
-    ProjectKind,
-    Relation,
-    RelType,
 )
 from graph.store import GraphStore
 
 
-def _org(key: str, country: str | None) -> Organisation:
-    return Organisation(
-        name=f"Org {key.upper()}", country=country, kind=OrgKind.COMPANY, id=f"org:t:{key}"
-    )
-
-
-def _collab(a: str, b: str, subtype: CollabType, date: str | None) -> Relation:
-    return Relation(
-        type=RelType.COLLABORATES_WITH,
-        source=f"org:t:{a}",
-        target=f"org:t:{b}",
-        subtype=subtype,
-        evidence=[
-            Evidence(
-                source=f"doc:test-{a}-{b}",
-                text=f"Org {a.upper()} and Org {b.upper()} work together ({subtype.value}).",
-                date=date,
-                confidence=0.9,
-                extractor="test",
-            )
-        ],
-    )
-
-
-PROJECT = Project(
-    name="Project P",
-    kind=ProjectKind.EU_PROJECT,
-    start="2019-01-01",
-    end="2021-12-31",
-    id="project:t:p",
-)
-
-
-def _participation(org: str) -> Relation:
-    return Relation(
-        type=RelType.PARTICIPATES_IN,
-        source=f"org:t:{org}",
-        target=PROJECT.id,
-        start=PROJECT.start,
-        end=PROJECT.end,
-        evidence=[
-            Evidence(source="cordis:p", text=f"Org {org.upper()} in Project P", extractor="test")
-        ],
-    )
-
-
 @pytest.fixture
 def small(store: GraphStore) -> GraphStore:
-    orgs = [_org("d1", "DK"), _org("d2", "DK"), _org("d3", "DK"), _org("s1", "SE")]
-    orgs += [_org("s2", "SE"), _org("u1", "US"), _org("x1", None)]
-    store.upsert_nodes([*orgs, PROJECT])
-    store.upsert_relations(
-        [
-            _collab("d1", "d2", CollabType.PARTNERSHIP, "2019-05-01"),
-            _collab("d2", "d3", CollabType.RESEARCH_COLLABORATION, "2020-03-01"),
-            _collab("d1", "s1", CollabType.RESEARCH_COLLABORATION, "2021-01-10"),
-            _collab("d2", "s1", CollabType.LICENSING, "2022-02-02"),
-            _collab("s1", "s2", CollabType.PARTNERSHIP, "2018-06-01"),
-            _collab("u1", "d1", CollabType.INVESTMENT, "2020-07-01"),
-            _collab("d3", "x1", CollabType.PARTNERSHIP, None),
-            *(_participation(o) for o in ("d3", "s1", "s2")),
-        ]
-    )
-    return store
+    return build_cross_border_graph(store)
 
 
 def _pairs(result: object) -> dict[tuple[str, str], tuple[int, int, int, int]]:
@@ -239,8 +172,8 @@ def test_service_caches_per_version_and_a_write_makes_results_stale(small: Graph
     analytics = Analytics(small)
     first = analytics.run("border-matrix")
     assert analytics.run("border-matrix") is first and analytics.hits == 1
-    small.upsert_nodes([_org("s3", "SE")])
-    small.upsert_relations([_collab("d1", "s3", CollabType.PARTNERSHIP, "2023-01-01")])
+    small.upsert_nodes([org("s3", "SE")])
+    small.upsert_relations([collab("d1", "s3", CollabType.PARTNERSHIP, "2023-01-01")])
     again = analytics.run("border-matrix")
     assert again is not first
     assert _pairs(again)[("DK", "SE")][0] == 5
