@@ -1,21 +1,5 @@
-"""Border matrix, cross-border links, E-I index, paths and trends on a graph small enough to
-work out by hand, on both stores.
-
-The graph (DK: d1 d2 d3; SE: s1 s2; US: u1; x1 has no country):
-
-    d1 -- d2        partnership            2019-05-01
-    d2 -- d3        research collaboration 2020-03-01
-    d1 -- s1        research collaboration 2021-01-10
-    d2 -> s1        licensing              2022-02-02
-    s1 -- s2        partnership            2018-06-01
-    u1 -> d1        investment             2020-07-01
-    d3 -- x1        partnership            undated
-    project P (EU, 2019-01-01..2021-12-31): d3, s1, s2 take part
-        -> co-participation links d3-s1, d3-s2, s1-s2
-
-Nine links: d1-d2, d2-d3, d1-s1, d2-s1, s1-s2 (partnership + P: weight 2), d1-u1, d3-x1,
-d3-s1, d3-s2.
-"""
+"""Border matrix, cross-border links, E-I index, paths, trends and the cached service on the
+hand-worked graph of tests/small_graphs.py (its docstring draws it), on both stores."""
 
 from __future__ import annotations
 
