@@ -228,8 +228,15 @@ def _subtract_closed(
     The 6 possible arcs of every triangle are looked up once (binary search in the sorted arc
     keys) and then combined for each order (a, b, c).
     """
-    triangles = np.asarray(graph.list_triangles(), dtype=np.int64).reshape(-1, 3)
-    if len(triangles) == 0:
+    listed = graph.list_triangles()
+    if not listed:
+        return
+    # fromiter over a flat chain is about twice as fast as asarray on a list of tuples.
+    flat = itertools.chain.from_iterable(listed)
+    triangles = np.fromiter(flat, dtype=np.int64, count=3 * len(listed)).reshape(-1, 3)
+    del listed
+    if len(src) == 2 * graph.ecount() and _all_reciprocated(src, dst):
+        _subtract_closed_undirected(counts, triangles, codes)
         return
     n = graph.vcount()
     keys = np.sort(_arc_keys(src, dst, n))
@@ -242,6 +249,39 @@ def _subtract_closed(
         a, b, c = triangles[closed, i], triangles[closed, j], triangles[closed, k]
         roles = _roles(codes[a], codes[b], codes[c])
         counts -= np.bincount(b * len(ROLES) + roles, minlength=counts.size).reshape(counts.shape)
+
+
+def _all_reciprocated(src: np.ndarray, dst: np.ndarray) -> bool:
+    """Whether every arc a→b has its b→a (all links undirected)."""
+    forward = np.sort(src.astype(np.int64) * (1 << 32) + dst)
+    backward = np.sort(dst.astype(np.int64) * (1 << 32) + src)
+    return bool(np.array_equal(forward, backward))
+
+
+def _subtract_closed_undirected(
+    counts: np.ndarray, triangles: np.ndarray, codes: np.ndarray
+) -> None:
+    """The fast path when every link runs both ways: all 6 orders of a triangle are closed.
+
+    For each choice of middle b, the orders (a, b, c) and (c, b, a) give the same role, except
+    that representative and gatekeeper swap; so one pass per middle counts both orders.
+    """
+    groups = codes[triangles]
+    size = counts.shape[0]
+    for middle in range(3):
+        i, k = (x for x in range(3) if x != middle)
+        ga, gb, gc = groups[:, i], groups[:, middle], groups[:, k]
+        b = triangles[:, middle]
+        same_ab, same_cb, same_ac = ga == gb, gc == gb, ga == gc
+        both_orders = {
+            COORDINATOR: (same_ab & same_cb, 2),
+            REPRESENTATIVE: (same_ab ^ same_cb, 1),
+            GATEKEEPER: (same_ab ^ same_cb, 1),
+            CONSULTANT: (same_ac & ~same_ab, 2),
+            LIAISON: (~same_ab & ~same_cb & ~same_ac, 2),
+        }
+        for role, (mask, times) in both_orders.items():
+            counts[:, role] -= times * np.bincount(b[mask], minlength=size)
 
 
 def _roles(ga: np.ndarray, gb: np.ndarray, gc: np.ndarray) -> np.ndarray:

@@ -152,7 +152,9 @@ class LinkFilter:
         return True
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: frozen dataclasses set each field through object.__setattr__, which makes
+# building the hundreds of thousands of contributions of a large graph twice as slow.
+@dataclass(slots=True)
 class Contribution:
     """One reason two organisations are linked: a direct relation or a shared project.
 
@@ -387,8 +389,8 @@ def _contributions(
                     project=project_id,
                     start=start,
                     end=end,
-                    confidence=min(ex.confidence, ey.confidence),
-                    sources=tuple(sorted(set(ex.sources) | set(ey.sources))),
+                    confidence=ex.confidence if ex.confidence <= ey.confidence else ey.confidence,
+                    sources=ex.sources if ex.sources == ey.sources else _union(ex, ey),
                 ),
             )
 
@@ -426,6 +428,10 @@ def _reversed(item: Contribution) -> Contribution:
         direction=flipped,
         sources=item.sources,
     )
+
+
+def _union(ex: Edge, ey: Edge) -> tuple[str, ...]:
+    return tuple(sorted({*ex.sources, *ey.sources}))
 
 
 def _earliest(*edges: Edge) -> str | None:

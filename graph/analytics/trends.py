@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
-from graph.analytics.border import _sides, ei_index, scope
-from graph.analytics.links import LinkGraph
+from graph.analytics.border import _sides, scope
+from graph.analytics.links import UNKNOWN, Link, LinkGraph
 from graph.analytics.results import OrgRef, Scope
 from graph.errors import ValidationError
 
@@ -66,41 +66,67 @@ def trends(
             f"{len(years)} years to cover; narrow them with first_year/last_year "
             f"(at most {MAX_YEARS})"
         )
-    first_cross: Counter[int] = Counter()
+    tallies = {y: _Tally() for y in years}
+    undated = 0
     for link in links.links.values():
-        if {group(link.a), group(link.b)} == {a, b} and link.first_seen:
-            first_cross[int(link.first_seen[:4])] += 1
-    rows = [_year(links.in_year(y), y, group, a, b, first_cross[y], grouping) for y in years]
-    undated = sum(1 for link in links.links.values() if not link.years())
+        active = link.years()
+        if not active:
+            undated += 1
+            continue
+        ga, gb = group(link.a), group(link.b)
+        for year in active:
+            tally = tallies.get(year)
+            if tally is not None:
+                tally.add(link, ga, gb, a, b)
+        if {ga, gb} == {a, b} and link.first_seen and int(link.first_seen[:4]) in tallies:
+            tallies[int(link.first_seen[:4])].new_cross += 1
+    rows = [tallies[y].row(y, links, a, b) for y in years]
     return Trends(a=a, b=b, years=rows, undated_links=undated, scope=scope(links, grouping))
 
 
-def _year(
-    links: LinkGraph,
-    year: int,
-    group: Callable[[str], str],
-    a: str,
-    b: str,
-    new_cross: int,
-    grouping: str,
-) -> YearTrend:
-    cross = [lk for lk in links.links.values() if {group(lk.a), group(lk.b)} == {a, b}]
-    touching = sum(1 for lk in links.links.values() if {group(lk.a), group(lk.b)} & {a, b})
-    bridges: Counter[str] = Counter()
-    for link in cross:
-        bridges[link.a] += 1
-        bridges[link.b] += 1
-    ends = {i for lk in cross for i in (lk.a, lk.b)}
-    top = sorted(bridges.items(), key=lambda kv: (-kv[1], links.orgs[kv[0]].name))[:5]
-    return YearTrend(
-        year=year,
-        links=len(links.links),
-        organisations=len(links.linked_orgs()),
-        cross_border_links=len(cross),
-        new_cross_border_links=new_cross,
-        organisations_a=sum(1 for i in ends if group(i) == a),
-        organisations_b=sum(1 for i in ends if group(i) == b),
-        cross_border_share=round(len(cross) / touching, 4) if touching else None,
-        ei=ei_index(links, grouping=grouping, limit=1).ei,
-        top_bridges=[OrgRef.of(links.orgs[i]) for i, _ in top],
-    )
+@dataclass(slots=True)
+class _Tally:
+    """One year's counts, filled in a single pass over the links."""
+
+    links: int = 0
+    internal: int = 0
+    external: int = 0
+    touching: int = 0
+    new_cross: int = 0
+    organisations: set[str] = field(default_factory=set)
+    ends: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    bridges: Counter[str] = field(default_factory=Counter)
+
+    def add(self, link: Link, ga: str, gb: str, a: str, b: str) -> None:
+        self.links += 1
+        self.organisations.update((link.a, link.b))
+        if UNKNOWN not in (ga, gb):
+            # As in the E-I index: links to organisations of unknown group are left out.
+            if ga == gb:
+                self.internal += 1
+            else:
+                self.external += 1
+        if {ga, gb} & {a, b}:
+            self.touching += 1
+        if {ga, gb} == {a, b}:
+            self.ends[ga].add(link.a)
+            self.ends[gb].add(link.b)
+            self.bridges[link.a] += 1
+            self.bridges[link.b] += 1
+
+    def row(self, year: int, links: LinkGraph, a: str, b: str) -> YearTrend:
+        cross = sum(self.bridges.values()) // 2
+        top = sorted(self.bridges.items(), key=lambda kv: (-kv[1], links.orgs[kv[0]].name))[:5]
+        total = self.internal + self.external
+        return YearTrend(
+            year=year,
+            links=self.links,
+            organisations=len(self.organisations),
+            cross_border_links=cross,
+            new_cross_border_links=self.new_cross,
+            organisations_a=len(self.ends[a]),
+            organisations_b=len(self.ends[b]),
+            cross_border_share=round(cross / self.touching, 4) if self.touching else None,
+            ei=round((self.external - self.internal) / total, 4) if total else None,
+            top_bridges=[OrgRef.of(links.orgs[i]) for i, _ in top],
+        )

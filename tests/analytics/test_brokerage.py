@@ -150,8 +150,11 @@ def test_undirected_open_path_counts_once_in_each_direction(bridge_graph: LinkGr
     assert roles["d2"] == roles["s3"] == _roles()
 
 
-def _random_link_graph(seed: int, n: int, m: int, countries: tuple[str, ...]) -> LinkGraph:
-    """A random graph as the store would project it; about a third of the links directed."""
+def _random_link_graph(
+    seed: int, n: int, m: int, countries: tuple[str, ...], *, directed: bool = True
+) -> LinkGraph:
+    """A random graph as the store would project it; about a third of the links directed
+    (none with `directed=False`)."""
     rng = random.Random(seed)
     orgs = {
         f"o{i:05d}": Organisation(name=f"o{i}", country=rng.choice(countries), id=f"o{i:05d}")
@@ -169,7 +172,9 @@ def _random_link_graph(seed: int, n: int, m: int, countries: tuple[str, ...]) ->
             type=RelType.COLLABORATES_WITH.value,
             source=a,
             target=b,
-            subtype=rng.choice(["licensing", "partnership", "partnership"]),
+            subtype=rng.choice(["licensing", "partnership", "partnership"])
+            if directed
+            else "partnership",
         )
         for k, (a, b) in enumerate(sorted(chosen))
     ]
@@ -210,6 +215,13 @@ def test_gould_fernandez_equals_the_naive_triple_loop(seed: int) -> None:
     fast = gould_fernandez(links)
     assert fast == _naive_gould_fernandez(links)
     assert {role for counts in fast.values() for role, v in counts.items() if v} == set(ROLES)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_gould_fernandez_fast_path_for_undirected_graphs_equals_the_naive_loop(seed: int) -> None:
+    links = _random_link_graph(seed, n=24, m=90, countries=("DK", "SE", "NO"), directed=False)
+    assert all(link.direction == 3 for link in links.links.values())
+    assert gould_fernandez(links) == _naive_gould_fernandez(links)
 
 
 def test_gould_fernandez_on_an_empty_graph() -> None:
