@@ -66,28 +66,38 @@ def border_matrix(
 
 
 def _pairs(selected: Iterable[Link], group: Callable[[str], str]) -> list[GroupPair]:
+    groups: dict[str, str] = {}
     counts: Counter[tuple[str, str]] = Counter()
     weights: Counter[tuple[str, str]] = Counter()
     members: dict[tuple[str, str], tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     for link in selected:
-        ga, gb = group(link.a), group(link.b)
-        (x, gx), (y, gy) = sorted(((link.a, ga), (link.b, gb)), key=lambda t: t[1])
+        x, y = link.a, link.b
+        gx = groups.get(x) or groups.setdefault(x, group(x))
+        gy = groups.get(y) or groups.setdefault(y, group(y))
+        if gx > gy:
+            x, y, gx, gy = y, x, gy, gx
         key = (gx, gy)
         counts[key] += 1
-        weights[key] += link.weight
-        members[key][0].add(x)
-        members[key][1].add(y)
-    rows = [
-        GroupPair(
-            a=a,
-            b=b,
-            links=n,
-            organisations_a=len(members[(a, b)][0] | (members[(a, b)][1] if a == b else set())),
-            organisations_b=len(members[(a, b)][1] | (members[(a, b)][0] if a == b else set())),
-            weight=weights[(a, b)],
+        weights[key] += len(link.contributions)
+        side_x, side_y = members[key]
+        side_x.add(x)
+        side_y.add(y)
+    rows = []
+    for (a, b), n in counts.items():
+        side_a, side_b = members[(a, b)]
+        if a == b:
+            side_a = side_b = side_a | side_b
+        # Trusted counts: construct without validation (thousands of pairs on large graphs).
+        rows.append(
+            GroupPair.model_construct(
+                a=a,
+                b=b,
+                links=n,
+                organisations_a=len(side_a),
+                organisations_b=len(side_b),
+                weight=weights[(a, b)],
+            )
         )
-        for (a, b), n in counts.items()
-    ]
     return sorted(rows, key=lambda p: (-p.links, p.a, p.b))
 
 
