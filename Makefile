@@ -40,6 +40,9 @@ bench: install neo4j-launcher
 	$(PY) bench/store_bench.py
 	$(PY) bench/loader_bench.py
 	$(PY) bench/nlp_bench.py
+	$(PY) bench/analytics_bench.py
+	$(PY) bench/api_bench.py
+	$(PY) bench/map_bench.py
 
 lint: install
 	$(VENV)/bin/ruff check .

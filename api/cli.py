@@ -51,9 +51,14 @@ def _fail(exc: Exception) -> typer.Exit:
 
 
 @app.command()
-def demo(store: StoreOption = None) -> None:
+def demo(
+    store: StoreOption = None,
+    maps_dir: Annotated[
+        Path, typer.Option(help="Where to write the demo's cross-border and ecosystem maps.")
+    ] = Path("mvkg-data/maps"),
+) -> None:
     """Build the demo graph from the bundled demo data (offline) and print a summary."""
-    from api.services import build_demo, cross_border_summary
+    from api.services import build_demo, cross_border_summary, write_map
 
     settings = _settings(store)
     try:
@@ -77,6 +82,13 @@ def demo(store: StoreOption = None) -> None:
         raise _fail(exc) from exc
     _print_border_matrix(summary["border_matrix"])
     _print_brokers(summary["brokers"])
+    for kind in ("cross-border", "ecosystem"):
+        path = maps_dir / f"{kind}.html"
+        try:
+            write_map(store_url=settings.store, path=path, filters={}, kind=kind)
+        except GraphError as exc:
+            raise _fail(exc) from exc
+        console.print(f"Map: {path.resolve().as_uri()}")
     console.print(
         "\nNext: [bold]mvkg analyze cross-border[/bold] for the DK-SE links and their evidence, "
         "[bold]mvkg analyze --help[/bold] for every measure; start the API with "
@@ -274,6 +286,51 @@ def merges(
     console.print(table)
 
 
+# Link filters shared by `analyze` and `map` (see graph.analytics.links.LinkFilter).
+LayerOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Only links from these layers: news, ownership, eu_projects, trials, "
+        "publications, projects. Repeat for several."
+    ),
+]
+TypeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--type",
+        help="Only these link types (partnership, licensing, …, subsidiary, co_participation). "
+        "Repeat for several.",
+    ),
+]
+SinceOption = Annotated[
+    str | None, typer.Option(help="Links active from this date (YYYY[-MM[-DD]]).")
+]
+UntilOption = Annotated[str | None, typer.Option(help="Links active up to this date.")]
+MinConfidenceOption = Annotated[float | None, typer.Option(help="Drop evidence below this.")]
+KindOption = Annotated[list[str] | None, typer.Option(help="Only organisations of these kinds.")]
+CountryOption = Annotated[
+    list[str] | None, typer.Option(help="Only organisations of these countries.")
+]
+GroupingOption = Annotated[
+    str | None, typer.Option(help="Groups: country (default), region or kind.")
+]
+
+
+def _filters(
+    layer: list[str] | None,
+    link_type: list[str] | None,
+    since: str | None,
+    until: str | None,
+    min_confidence: float | None,
+    kind: list[str] | None,
+    country: list[str] | None,
+) -> dict[str, object]:
+    return {
+        "layers": layer, "types": link_type, "since": since, "until": until,
+        "min_confidence": min_confidence, "kinds": kind, "countries": country,
+    }  # fmt: skip
+
+
 MEASURE_NAMES = (
     "border-matrix",
     "cross-border",
@@ -293,37 +350,16 @@ MEASURE_NAMES = (
 def analyze(
     name: Annotated[str, typer.Argument(help=f"The measure: {', '.join(MEASURE_NAMES)}.")],
     store: StoreOption = None,
-    grouping: Annotated[
-        str | None, typer.Option(help="Groups: country (default), region or kind.")
-    ] = None,
+    grouping: GroupingOption = None,
     a: Annotated[str | None, typer.Option("--a", help="First group (default DK).")] = None,
     b: Annotated[str | None, typer.Option("--b", help="Second group (default SE).")] = None,
-    layer: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Only links from these layers: news, ownership, eu_projects, trials, "
-            "publications, projects. Repeat for several."
-        ),
-    ] = None,
-    link_type: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--type",
-            help="Only these link types (partnership, licensing, …, "
-            "subsidiary, co_participation). Repeat for several.",
-        ),
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Links active from this date (YYYY[-MM[-DD]]).")
-    ] = None,
-    until: Annotated[str | None, typer.Option(help="Links active up to this date.")] = None,
-    min_confidence: Annotated[float | None, typer.Option(help="Drop evidence below this.")] = None,
-    kind: Annotated[
-        list[str] | None, typer.Option(help="Only organisations of these kinds.")
-    ] = None,
-    country: Annotated[
-        list[str] | None, typer.Option(help="Only organisations of these countries.")
-    ] = None,
+    layer: LayerOption = None,
+    link_type: TypeOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    min_confidence: MinConfidenceOption = None,
+    kind: KindOption = None,
+    country: CountryOption = None,
     limit: Annotated[int | None, typer.Option(help="Rows to return.")] = None,
     offset: Annotated[int | None, typer.Option(help="Rows to skip (lists).")] = None,
     sort: Annotated[str | None, typer.Option(help="Sort key, where the measure has one.")] = None,
@@ -345,10 +381,7 @@ def analyze(
     from api.services import analyze as run_measure
 
     settings = _settings(store)
-    filters = {
-        "layers": layer, "types": link_type, "since": since, "until": until,
-        "min_confidence": min_confidence, "kinds": kind, "countries": country,
-    }  # fmt: skip
+    filters = _filters(layer, link_type, since, until, min_confidence, kind, country)
     params = {
         "grouping": grouping, "a": a, "b": b, "limit": limit, "offset": offset, "sort": sort,
         "per_year": per_year or None, "source": source, "target": target,
@@ -421,6 +454,62 @@ def _cell(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return "" if value is None else str(value)
+
+
+MAP_KIND_NAMES = ("ecosystem", "cross-border", "ego", "stronghold", "path")
+
+
+@app.command(name="map")
+def draw_map(
+    kind: Annotated[str, typer.Argument(help=f"The map: {', '.join(MAP_KIND_NAMES)}.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="HTML file to write (default mvkg-map-KIND.html).")
+    ] = None,
+    store: StoreOption = None,
+    org: Annotated[str | None, typer.Option(help="ego: the centre; path: the source.")] = None,
+    target: Annotated[str | None, typer.Option(help="path: the target organisation id.")] = None,
+    hops: Annotated[int, typer.Option(help="ego: steps from the centre (1-3).")] = 1,
+    topic: Annotated[
+        str | None, typer.Option(help="stronghold: the topic (also filters other maps).")
+    ] = None,
+    size_by: Annotated[
+        str, typer.Option(help="Node size: degree, betweenness or brokerage.")
+    ] = "degree",
+    max_nodes: Annotated[
+        int, typer.Option(help="Above this many organisations the map is reduced.")
+    ] = 1_500,
+    aggregate: Annotated[
+        str, typer.Option(help="How to reduce: top, community, city or kind.")
+    ] = "top",
+    grouping: GroupingOption = None,
+    layer: LayerOption = None,
+    link_type: TypeOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    min_confidence: MinConfidenceOption = None,
+    kind_filter: Annotated[
+        list[str] | None, typer.Option("--kind", help="Only organisations of these kinds.")
+    ] = None,
+    country: CountryOption = None,
+) -> None:
+    """Write a self-contained HTML network map (opens offline in any browser)."""
+    from api.services import write_map
+
+    settings = _settings(store)
+    path = out or Path(f"mvkg-map-{kind}.html")
+    request = {
+        "kind": kind, "org": org, "target": target, "hops": hops, "topic": topic,
+        "size_by": size_by, "max_nodes": max_nodes, "aggregate": aggregate,
+        "grouping": grouping or "country",
+    }  # fmt: skip
+    filters = _filters(layer, link_type, since, until, min_confidence, kind_filter, country)
+    try:
+        rendered = write_map(store_url=settings.store, path=path, filters=filters, **request)
+    except GraphError as exc:
+        raise _fail(exc) from exc
+    console.print(f"[bold]{rendered.title}[/bold]")
+    console.print(rendered.caption)
+    console.print(f"Wrote {path} ({rendered.nodes:,} organisations, {rendered.edges:,} links)")
 
 
 @app.command()

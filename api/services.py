@@ -172,3 +172,29 @@ def analyze(
     with opened_store(store_url) as store:
         result = Analytics(store).run(measure, link_filter=LinkFilter.of(**filters), **params)
         return result.model_dump(mode="json")
+
+
+def write_map(*, store_url: str, path: Path, filters: dict[str, Any], **request: Any) -> Any:
+    """Render one map (see viz.maps.MapRequest for `request`) and write it to `path`."""
+    from graph.analytics.links import LinkFilter
+    from graph.analytics.service import Analytics
+    from viz.maps import MapRequest, render_map
+
+    map_request = MapRequest(link_filter=LinkFilter.of(**filters), **request)
+    with opened_store(store_url) as store:
+        rendered = render_map(Analytics(store), map_request, source=_store_label(store_url))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(rendered.html, encoding="utf-8")
+    return rendered
+
+
+def _store_label(store_url: str) -> str:
+    """What the caption says the data came from: the store, without credentials or host."""
+    from graph.store import redact_url
+
+    scheme = store_url.split(":", 1)[0]
+    return (
+        f"{scheme} store"
+        if scheme.startswith("neo4j") or scheme.startswith("bolt")
+        else redact_url(store_url)
+    )

@@ -14,10 +14,17 @@ runner = CliRunner()
 
 def test_demo_then_stats_json(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path}/graph.db"
-    result = runner.invoke(app, ["demo", "--store", store])
+    maps = tmp_path / "maps"
+    result = runner.invoke(app, ["demo", "--store", store, "--maps-dir", str(maps)])
     assert result.exit_code == 0, result.output
     assert "rejected 0" in result.output
     assert "mvkg serve" in result.output  # tells what to do next
+    # It ends with the border matrix, the top cross-border brokers and the two maps.
+    assert "Border matrix" in result.output and "Top cross-border brokers" in result.output
+    assert "Lund University" in result.output
+    for kind in ("cross-border", "ecosystem"):
+        assert (maps / f"{kind}.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        assert (maps / f"{kind}.html").as_uri() in result.output.replace("\n", "")
 
     stats = runner.invoke(app, ["stats", "--store", store, "--json"])
     assert stats.exit_code == 0, stats.output
@@ -28,7 +35,7 @@ def test_demo_then_stats_json(tmp_path: Path) -> None:
     assert counts["organisations_by_country"]["SE"] >= 30
     assert counts["relations"]["COLLABORATES_WITH"] >= 40
 
-    again = runner.invoke(app, ["demo", "--store", store])
+    again = runner.invoke(app, ["demo", "--store", store, "--maps-dir", str(maps)])
     assert again.exit_code == 0, again.output
     assert json.loads(runner.invoke(app, ["stats", "--store", store, "--json"]).output) == counts
 
