@@ -134,13 +134,13 @@ Download = Annotated[
 
 
 @router.get(
-    "/{kind}.html",
+    "/{map_kind}.html",
     response_class=HTMLResponse,
     responses=_RESPONSES,
     summary="A map of the graph as one HTML page",
 )
 def get_map(
-    kind: Kind,
+    map_kind: Kind,
     analytics: AnalyticsDep,
     flt: FilterDep,
     grouping: Grouping = "country",
@@ -157,6 +157,8 @@ def get_map(
     neighbours within `hops`), stronghold (one `topic` on both sides) or path (`org` to
     `target`). Click a link on the map for the evidence behind it; the caption states the
     filters, the counts, what was left out and when the map was made."""
+    # The path parameter is not named `kind`: the link filters' `kind` (organisation kinds) is.
+    kind = map_kind
     if kind not in MAP_KINDS:
         raise NotFoundError(
             f"no map kind {kind!r}; the maps are /maps/{{kind}}.html for kind in "
