@@ -262,7 +262,8 @@ class BaseStore(ABC):
         """Label of each of these node ids that exists."""
 
     @abstractmethod
-    def _fetch_relation_by_id(self, tx: Any, relation_id: str) -> Relation | None: ...
+    def _fetch_relations_by_ids(self, tx: Any, ids: list[str]) -> list[Relation]:
+        """Relations with their evidence, in one query; unknown ids are left out."""
 
     @abstractmethod
     def _edges_touching(
@@ -387,17 +388,17 @@ class BaseStore(ABC):
 
     def get_relation(self, relation_id: str) -> Relation | None:
         with self._transaction(write=False) as tx:
-            return self._fetch_relation_by_id(tx, relation_id)
+            found = self._fetch_relations_by_ids(tx, [relation_id])
+        return found[0] if found else None
 
     def get_relations(self, relation_ids: Iterable[str]) -> dict[str, Relation]:
         """Relations with their evidence, by id, read in one transaction; unknown ids are left
         out."""
+        ids = list(dict.fromkeys(relation_ids))
         found: dict[str, Relation] = {}
         with self._transaction(write=False) as tx:
-            for relation_id in dict.fromkeys(relation_ids):
-                relation = self._fetch_relation_by_id(tx, relation_id)
-                if relation is not None:
-                    found[relation_id] = relation
+            for batch in _batches(ids, self.batch_size):
+                found.update((r.id, r) for r in self._fetch_relations_by_ids(tx, batch))
         return found
 
     def search(

@@ -82,8 +82,9 @@ _FETCH_RELATIONS = {
     for t in RelType
 }
 # One indexed lookup per relationship type (relationship indexes are per type).
-_FETCH_RELATION_BY_ID = "\nUNION ALL\n".join(
-    f"MATCH (a:Node)-[r:{t.value} {{id: $id}}]->(b:Node) "
+# Per type, so each part can use that type's relationship id index.
+_FETCH_RELATIONS_BY_IDS = "\nUNION ALL\n".join(
+    f"UNWIND $ids AS id MATCH (a:Node)-[r:{t.value} {{id: id}}]->(b:Node) "
     "RETURN properties(r) AS p, type(r) AS type, a.id AS source, b.id AS target"
     for t in RelType
 )
@@ -240,9 +241,8 @@ class Neo4jStore(BaseStore):
         for rel_type, rows in known.items():
             tx.run(_UPDATE_RELATIONS[rel_type], rows=rows).consume()
 
-    def _fetch_relation_by_id(self, tx: Any, relation_id: str) -> Relation | None:
-        records = list(tx.run(_FETCH_RELATION_BY_ID, id=relation_id))
-        return _relation(records[0]) if records else None
+    def _fetch_relations_by_ids(self, tx: Any, ids: list[str]) -> list[Relation]:
+        return [_relation(record) for record in tx.run(_FETCH_RELATIONS_BY_IDS, ids=ids)]
 
     def _edges_touching(
         self, tx: Any, ids: list[str], types: list[str] | None

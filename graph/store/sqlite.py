@@ -346,9 +346,8 @@ class SqliteStore(BaseStore):
         tx.executemany(_UPSERT_RELATION, heads)
         tx.executemany(_INSERT_EVIDENCE, evidence)
 
-    def _fetch_relation_by_id(self, tx: sqlite3.Connection, relation_id: str) -> Relation | None:
-        found = self._relations_by_ids(tx, [relation_id])
-        return found[0] if found else None
+    def _fetch_relations_by_ids(self, tx: sqlite3.Connection, ids: list[str]) -> list[Relation]:
+        return self._relations_by_ids(tx, ids)
 
     def _edges_touching(
         self, tx: sqlite3.Connection, ids: list[str], types: list[str] | None
