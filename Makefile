@@ -43,6 +43,7 @@ bench: install neo4j-launcher
 	$(PY) bench/analytics_bench.py
 	$(PY) bench/api_bench.py
 	$(PY) bench/map_bench.py
+	$(PY) bench/rdf_export_bench.py 100000 --store
 
 lint: install
 	$(VENV)/bin/ruff check .

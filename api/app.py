@@ -8,7 +8,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routers import analysis, documents, front, health, maps, organisations, people, writes
+from api.routers import (
+    analysis,
+    documents,
+    front,
+    health,
+    interchange,
+    maps,
+    organisations,
+    people,
+    writes,
+)
 from api.settings import Settings
 from graph.analytics.service import Analytics
 from graph.store import GraphStore, open_store
@@ -40,6 +50,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for router in (health, organisations, people, documents, analysis, maps, writes, front):
+    routers = (health, organisations, people, documents, analysis, maps, interchange, writes, front)
+    for router in routers:
         app.include_router(router.router)
     return app

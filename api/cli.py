@@ -512,6 +512,94 @@ def draw_map(
     console.print(f"Wrote {path} ({rendered.nodes:,} organisations, {rendered.edges:,} links)")
 
 
+EXPORT_FORMAT_NAMES = ("turtle", "jsonld", "nt", "graphml", "gexf", "csv", "json")
+
+
+@app.command(name="export")
+def export_graph(
+    fmt: Annotated[str, typer.Option("--format", help=f"One of {', '.join(EXPORT_FORMAT_NAMES)}.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write (csv: two files).")],
+    store: StoreOption = None,
+    label: Annotated[
+        list[str] | None, typer.Option(help="Only these node labels (Organisation, …).")
+    ] = None,
+    relation_type: Annotated[
+        list[str] | None, typer.Option("--relation-type", help="Only these relation types.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    min_confidence: MinConfidenceOption = None,
+    kind: KindOption = None,
+    country: CountryOption = None,
+    base: Annotated[
+        str | None, typer.Option(help="Base of the RDF URIs (default MVKG_RDF_BASE).")
+    ] = None,
+) -> None:
+    """Export the graph (or a filtered part) as RDF, GraphML, GEXF, CSV or JSON."""
+    from api.services import export_graph as run_export
+
+    settings = _settings(store)
+    graph_filter = {
+        "labels": label, "relation_types": relation_type, "since": since, "until": until,
+        "min_confidence": min_confidence, "kinds": kind, "countries": country,
+    }  # fmt: skip
+    try:
+        written = run_export(
+            store_url=settings.store, fmt=fmt, out=out, graph_filter=graph_filter,
+            base=base or settings.rdf_base,
+        )  # fmt: skip
+    except GraphError as exc:
+        raise _fail(exc) from exc
+    for path in written:
+        console.print(f"Wrote {path} ({path.stat().st_size:,} bytes)")
+
+
+@app.command(name="import")
+def import_rdf(
+    path: Annotated[Path, typer.Argument(help="RDF written by mvkg export (Turtle, JSON-LD, NT).")],
+    store: StoreOption = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="turtle, jsonld or nt (default: from suffix).")
+    ] = None,
+    base: Annotated[str | None, typer.Option(help="Base of the RDF URIs.")] = None,
+) -> None:
+    """Read RDF exported by mvkg back into the store (either kind)."""
+    from api.services import import_rdf as run_import
+
+    settings = _settings(store)
+    try:
+        counts = run_import(
+            store_url=settings.store, path=path, fmt=fmt, base=base or settings.rdf_base
+        )
+    except (GraphError, OSError) as exc:
+        raise _fail(exc) from exc
+    console.print(f"Imported {counts}")
+
+
+@app.command()
+def sparql(
+    query: Annotated[
+        str, typer.Argument(help="A SPARQL 1.1 SELECT, ASK or CONSTRUCT query, or @FILE.")
+    ],
+    store: StoreOption = None,
+    timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 30.0,
+    max_rows: Annotated[int, typer.Option(help="Most result rows.")] = 10_000,
+) -> None:
+    """Run a read-only SPARQL query over the graph's RDF view; prints SPARQL JSON results."""
+    from api.services import run_sparql_query
+
+    settings = _settings(store)
+    text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
+    try:
+        result = run_sparql_query(
+            store_url=settings.store, query=text, timeout_s=timeout, max_rows=max_rows,
+            base=settings.rdf_base,
+        )  # fmt: skip
+    except GraphError as exc:
+        raise _fail(exc) from exc
+    typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+
+
 @app.command()
 def serve(
     store: StoreOption = None,

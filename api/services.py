@@ -198,3 +198,37 @@ def _store_label(store_url: str) -> str:
         if scheme.startswith("neo4j") or scheme.startswith("bolt")
         else redact_url(store_url)
     )
+
+
+def export_graph(
+    *, store_url: str, fmt: str, out: Path, graph_filter: dict[str, Any], base: str
+) -> list[Path]:
+    """Write an export of the (filtered) graph; returns the files written."""
+    from graph.interchange.formats import export_files
+
+    name = {"jsonld": "json-ld", "ttl": "turtle"}.get(fmt.lower(), fmt.lower())
+    with opened_store(store_url) as store:
+        return export_files(store, name, out, GraphFilter.of(**graph_filter), base=base)
+
+
+def import_rdf(*, store_url: str, path: Path, fmt: str | None, base: str) -> dict[str, int]:
+    """Read an RDF export back into the store."""
+    from graph.interchange.rdf import from_rdf, parse
+
+    suffixes = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}
+    name = fmt or suffixes.get(path.suffix.lower(), "turtle")
+    name = {"jsonld": "json-ld"}.get(name, name)
+    graph = parse(path.read_bytes(), name)
+    with opened_store(store_url) as store:
+        return from_rdf(graph, store, base=base)
+
+
+def run_sparql_query(
+    *, store_url: str, query: str, timeout_s: float, max_rows: int, base: str
+) -> dict[str, Any]:
+    from graph.interchange.rdf import to_rdf
+    from graph.interchange.sparql import run_sparql
+
+    with opened_store(store_url) as store:
+        graph = to_rdf(store, base=base)
+    return run_sparql(graph, query, timeout_s=timeout_s, max_rows=max_rows)

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1024)
     request_timeout_seconds: float = Field(60.0, gt=0)
+    rdf_base: str = Field(
+        "https://mvkg.example.org/id/",
+        description="Base of the URIs of RDF exports and the SPARQL view (ends with / or #).",
+    )
+    sparql_timeout_seconds: float = Field(20.0, gt=0, le=300)
+    sparql_max_rows: int = Field(10_000, ge=1, le=1_000_000)
 
     @field_validator("api_keys", mode="before")
     @classmethod
