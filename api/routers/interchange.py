@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import SettingsDep, StoreDep
@@ -16,8 +14,7 @@ from api.settings import Settings
 from graph.errors import NotFoundError
 from graph.interchange.errors import QueryRefused
 from graph.interchange.formats import EXPORT_FORMATS, export_bytes
-from graph.interchange.rdf import to_rdf
-from graph.interchange.sparql import run_sparql
+from graph.interchange.sparql import RdfView, run_sparql
 from graph.store import GraphFilter, GraphStore
 
 router = APIRouter(tags=["interchange"])
@@ -31,23 +28,6 @@ _SUFFIX = {
     "turtle": "ttl", "json-ld": "jsonld", "nt": "nt", "graphml": "graphml", "gexf": "gexf",
     "csv-nodes": "nodes.csv", "csv-edges": "edges.csv", "json": "json",
 }  # fmt: skip
-
-
-class RdfView:
-    """The graph as RDF for SPARQL, rebuilt only when the graph's version changes."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._key: tuple[int, str] | None = None
-        self._graph: Graph | None = None
-
-    def graph(self, store: GraphStore, base: str) -> Graph:
-        key = (store.version(), base)
-        with self._lock:
-            if self._graph is None or self._key != key:
-                self._graph = to_rdf(store, base=base)
-                self._key = key
-            return self._graph
 
 
 def get_rdf_view(request: Request) -> RdfView:
@@ -156,7 +136,7 @@ async def _posted_query(request: Request) -> str:
 
 
 def _answer(store: GraphStore, settings: Settings, view: RdfView, query: str) -> Any:
-    graph = view.graph(store, settings.rdf_base)
+    graph = view.graph(store, base=settings.rdf_base)
     result = run_sparql(
         graph, query, timeout_s=settings.sparql_timeout_seconds, max_rows=settings.sparql_max_rows
     )

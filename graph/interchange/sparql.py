@@ -169,19 +169,22 @@ def run_sparql(
     return outcome["value"]
 
 
-_cache: dict[str, Any] = {}
-_cache_lock = threading.Lock()
+class RdfView:
+    """A store as RDF for querying, rebuilt only when the store's version changes.
 
-
-def store_graph(store: GraphStore, *, base: str = DEFAULT_BASE) -> Graph:
-    """The store as RDF for querying, rebuilt only when the store's version changes.
-
-    One graph is kept (the last one asked for): an endpoint serves one store, and a second
-    copy of a large graph would double the memory held.
+    One graph is kept per view (the API holds one view per app): a second copy of a large
+    graph would double the memory held.
     """
-    key = (id(store), store.version(), base)
-    with _cache_lock:
-        if _cache.get("key") != key:
-            _cache["graph"] = to_rdf(store, base=base)
-            _cache["key"] = key
-        return _cache["graph"]
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[int, str] | None = None
+        self._graph: Graph | None = None
+
+    def graph(self, store: GraphStore, *, base: str = DEFAULT_BASE) -> Graph:
+        key = (store.version(), base)
+        with self._lock:
+            if self._graph is None or self._key != key:
+                self._graph = to_rdf(store, base=base)
+                self._key = key
+            return self._graph

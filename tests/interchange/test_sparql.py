@@ -105,18 +105,19 @@ def test_errors_are_validation_errors() -> None:
     assert issubclass(sparql.QueryRefused, ValidationError)
 
 
-def test_store_graph_is_rebuilt_only_after_a_write(tmp_path: Path) -> None:
-    from graph.interchange.sparql import store_graph
+def test_rdf_view_is_rebuilt_only_after_a_write(tmp_path: Path) -> None:
+    from graph.interchange.sparql import RdfView
     from graph.model import Organisation
     from graph.store.sqlite import SqliteStore
 
     store = SqliteStore(tmp_path / "g.db")
     try:
         store.upsert_nodes([Organisation("Lund University", country="SE")])
-        first = store_graph(store)
-        assert store_graph(store) is first
+        view = RdfView()
+        first = view.graph(store)
+        assert view.graph(store) is first
         store.upsert_nodes([Organisation("Novo Nordisk", country="DK")])
-        second = store_graph(store)
+        second = view.graph(store)
         assert second is not first
         result = run_sparql(
             second,
