@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from pydantic import BaseModel, Field
 
 from graph.analytics.evidence import LinkView, RelationLookup, link_view
-from graph.analytics.links import UNKNOWN, Link, LinkGraph, default_sides
+from graph.analytics.links import UNKNOWN, Link, LinkGraph, resolve_sides
 from graph.analytics.results import OrgRef, Scope
 from graph.errors import ValidationError
 
@@ -61,7 +61,7 @@ def border_matrix(
             for y in links.years()
         ]
     return BorderMatrix(
-        groups=links.groups(grouping), pairs=pairs, years=years, scope=scope(links, grouping)
+        groups=links.groups(grouping), pairs=pairs, years=years, scope=Scope.of(links, grouping)
     )
 
 
@@ -119,15 +119,15 @@ def cross_border_links(
     lookup: RelationLookup | None,
     *,
     grouping: str = "country",
-    a: str | None = None,
-    b: str | None = None,
+    sides: Sequence[str] | None = None,
     sort: str = "weight",
     limit: int = 100,
     offset: int = 0,
     max_evidence: int = 5,
 ) -> CrossBorderLinks:
-    """The links between group `a` and group `b` with their evidence, a page at a time."""
-    a, b = _sides(grouping, a, b)
+    """The links between the two `sides` (default DK and SE) with their evidence, a page at a
+    time; each link starts from its end on the first side."""
+    a, b = resolve_sides(links, grouping, sides)
     check_page(limit, offset)
     if sort not in LINK_SORTS:
         raise ValidationError(f"unknown sort {sort!r}; use one of {list(LINK_SORTS)}")
@@ -147,7 +147,7 @@ def cross_border_links(
         offset=offset,
         limit=limit,
         links=views,
-        scope=scope(links, grouping),
+        scope=Scope.of(links, grouping),
     )
 
 
@@ -270,7 +270,7 @@ def ei_index(
         groups=groups,
         organisations=orgs[offset : offset + limit],
         organisations_total=len(orgs),
-        scope=scope(links, grouping),
+        scope=Scope.of(links, grouping),
     )
 
 
@@ -289,25 +289,8 @@ def _expected_ei(sizes: Counter[str]) -> float | None:
 # ---------------------------------------------------------------------------- shared
 
 
-def scope(links: LinkGraph, grouping: str) -> Scope:
-    return Scope(
-        grouping=grouping,
-        filter=links.link_filter.describe(),
-        organisations=len(links.linked_orgs()),
-        links=len(links.links),
-    )
-
-
 def check_page(limit: int, offset: int) -> None:
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit must be between 1 and {MAX_PAGE}, got {limit}")
     if offset < 0:
         raise ValidationError(f"offset must be 0 or more, got {offset}")
-
-
-def _sides(grouping: str, a: str | None, b: str | None) -> tuple[str, str]:
-    if a is None and b is None:
-        return default_sides(grouping)
-    if a is None or b is None:
-        raise ValidationError("give both groups a and b, or neither for the default pair")
-    return a, b

@@ -21,7 +21,7 @@ import igraph as ig
 import numpy as np
 from pydantic import BaseModel, Field
 
-from graph.analytics.links import A_TO_B, B_TO_A, LinkGraph, default_sides
+from graph.analytics.links import A_TO_B, B_TO_A, LinkGraph, resolve_sides
 from graph.analytics.network import Network
 from graph.analytics.results import OrgRef, Scope
 from graph.errors import ValidationError
@@ -338,7 +338,7 @@ def betweenness(
     estimated from `samples` randomly chosen sources (Brandes & Pich 2007) and rescaled; the
     border measure samples the smaller side. The result says whether it is approximate.
     """
-    pair = border_sides(links, grouping, sides)
+    pair = resolve_sides(links, grouping, sides)
     if approximate_above < 1 or samples < 1:
         raise ValidationError(
             f"approximate_above ({approximate_above}) and samples ({samples}) must be at least "
@@ -411,18 +411,6 @@ def _connected_pairs(graph: ig.Graph, side_a: list[int], side_b: list[int]) -> i
     return int(per_a @ per_b)
 
 
-def border_sides(links: LinkGraph, grouping: str, sides: Sequence[str] | None) -> tuple[str, str]:
-    """The two groups whose meeting is "the border": `sides`, checked, or the default (DK, SE)."""
-    links.grouper(grouping)  # an unknown grouping is reported as such, not as missing sides
-    if sides is None:
-        return default_sides(grouping)
-    if isinstance(sides, str) or len(sides) != 2 or sides[0] == sides[1]:
-        raise ValidationError(
-            f"sides must be two different groups, such as ('DK', 'SE'); got {sides!r}"
-        )
-    return (str(sides[0]), str(sides[1]))
-
-
 # ---------------------------------------------------------------------------- brokers
 
 
@@ -449,12 +437,7 @@ def brokers(
         key=lambda r: (-getattr(r, sort), -r.total_brokerage, -r.degree, r.org.name, r.org.id)
     )
     return BrokersResult(
-        scope=Scope(
-            grouping=grouping,
-            filter=links.link_filter.describe(),
-            organisations=len(between.betweenness),
-            links=len(links.links),
-        ),
+        scope=Scope.of(links, grouping),
         sides=between.sides,
         sort=sort,
         approximate=between.approximate,

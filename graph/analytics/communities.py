@@ -17,8 +17,7 @@ from collections.abc import Callable, Sequence
 import igraph as ig
 from pydantic import BaseModel, Field
 
-from graph.analytics.brokerage import border_sides
-from graph.analytics.links import LinkGraph
+from graph.analytics.links import LinkGraph, resolve_sides
 from graph.analytics.network import Network
 from graph.analytics.results import OrgRef, Scope
 from graph.errors import ValidationError
@@ -95,15 +94,10 @@ def communities(
         raise ValidationError(
             f"resolution must be positive (1.0 is plain modularity), got {resolution}"
         )
-    pair = border_sides(links, grouping, sides)
+    pair = resolve_sides(links, grouping, sides)
     network = Network.of(links)
     result = CommunitiesResult(
-        scope=Scope(
-            grouping=grouping,
-            filter=links.link_filter.describe(),
-            organisations=len(network.ids),
-            links=len(links.links),
-        ),
+        scope=Scope.of(links, grouping),
         sides=pair,
         resolution=resolution,
         seed=seed,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,12 +23,18 @@ from graph.model import (
     DIRECTED_COLLAB_TYPES,
     CollabType,
     Organisation,
-    OrgKind,
     Project,
     ProjectKind,
     RelType,
 )
-from graph.store.base import Edge, GraphFilter, GraphStore, Subgraph
+from graph.store.base import (
+    Edge,
+    GraphFilter,
+    GraphStore,
+    Subgraph,
+    check_members,
+    dates_overlap,
+)
 
 # Layers: where a link comes from. Direct collaborations are stated by news and curated texts;
 # ownership covers acquisitions, investments and parent companies.
@@ -82,23 +88,16 @@ class LinkFilter:
     countries: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
-        _check(self.layers, LAYERS, "layers")
-        _check(self.types, LINK_TYPES, "types")
-        _check(self.kinds, tuple(k.value for k in OrgKind), "kinds")
-        # The store's filter validates dates, countries and confidence with the same rules.
+        check_members(self.layers, set(LAYERS), "layers")
+        check_members(self.types, set(LINK_TYPES), "types")
+        # The store's filter checks kinds, countries, dates and confidence by the same rules.
         GraphFilter(
+            kinds=self.kinds,
             countries=self.countries,
             since=self.since,
             until=self.until,
             min_confidence=self.min_confidence,
         )
-        for value in (self.since, self.until):
-            if value is not None and not _looks_like_date(value):
-                raise ValidationError(
-                    f"dates must be ISO: YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}"
-                )
-        if self.since and self.until and _pad(self.since, False) > _pad(self.until, True):
-            raise ValidationError(f"since ({self.since}) is after until ({self.until})")
 
     @classmethod
     def of(cls, **values: Any) -> LinkFilter:
@@ -144,14 +143,7 @@ class LinkFilter:
             return False
         if item.confidence < self.min_confidence:
             return False
-        if self.since or self.until:
-            if not (item.start or item.end):
-                return False
-            if self.since and _pad(item.end or item.start or "", True) < _pad(self.since, False):
-                return False
-            if self.until and _pad(item.start or item.end or "", False) > _pad(self.until, True):
-                return False
-        return True
+        return dates_overlap(item.start, item.end, self.since, self.until)
 
 
 # Not frozen: frozen dataclasses set each field through object.__setattr__, which makes
@@ -349,6 +341,21 @@ def default_sides(grouping: str) -> tuple[str, str]:
     return DEFAULT_SIDES[grouping]
 
 
+def resolve_sides(links: LinkGraph, grouping: str, sides: Sequence[str] | None) -> tuple[str, str]:
+    """The two groups compared: `sides` if given, else the grouping's default (DK and SE)."""
+    links.grouper(grouping)  # an unknown grouping is reported as such, not as missing sides
+    if sides is None:
+        return default_sides(grouping)
+    if isinstance(sides, str) or len(sides) != 2:
+        raise ValidationError(f"sides must be two groups, such as ['DK', 'SE'], got {sides!r}")
+    a, b = (str(s).strip() for s in sides)
+    if not a or not b:
+        raise ValidationError(f"sides must be two non-empty group names, got {list(sides)!r}")
+    if a == b:
+        raise ValidationError(f"sides must be two different groups, got {a!r} twice")
+    return a, b
+
+
 def projection_filter() -> GraphFilter:
     """What the link graph needs from the store: organisations, projects and three relations."""
     return GraphFilter.of(labels=["Organisation", "Project"], relation_types=sorted(LINK_RELATIONS))
@@ -451,28 +458,3 @@ def _earliest(*edges: Edge) -> str | None:
 def _latest(*edges: Edge) -> str | None:
     dates = [d for e in edges for d in (e.end, e.last_seen) if d]
     return max(dates) if dates else None
-
-
-def _pad(iso: str, high: bool) -> str:
-    if len(iso) == 4:
-        return iso + ("-12-31" if high else "-01-01")
-    if len(iso) == 7:
-        return iso + ("-31" if high else "-01")
-    return iso
-
-
-def _looks_like_date(value: str) -> bool:
-    parts = value.split("-")
-    return (
-        1 <= len(parts) <= 3
-        and len(parts[0]) == 4
-        and all(p.isdigit() for p in parts)
-        and all(len(p) == 2 for p in parts[1:])
-    )
-
-
-def _check(values: frozenset[str] | None, allowed: tuple[str, ...], what: str) -> None:
-    if values and not values <= set(allowed):
-        raise ValidationError(
-            f"unknown {what}: {sorted(values - set(allowed))}; use {list(allowed)}"
-        )

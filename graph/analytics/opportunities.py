@@ -27,9 +27,8 @@ from operator import itemgetter
 
 from pydantic import BaseModel, Field
 
-from graph.analytics.links import LinkGraph
-from graph.analytics.results import OrgRef, Scope
-from graph.analytics.strongholds import check_positive, resolve_sides, scope_of
+from graph.analytics.links import LinkGraph, resolve_sides
+from graph.analytics.results import OrgRef, Scope, check_positive
 from graph.errors import ValidationError
 from graph.model import Organisation
 
@@ -169,7 +168,7 @@ def opportunities(
     kept = [item for item in ranked if item[0] > 0 and item[0] >= min_score]
     chosen = _cap_per_org(kept, per_org, limit)
     return OpportunitiesResult(
-        scope=scope_of(links, grouping),
+        scope=Scope.of(links, grouping),
         sides=[side_a, side_b],
         candidate_pairs=scorer.candidates,
         opportunities=[scorer.explain(scorer.score(a, b)) for _, a, b in chosen],
@@ -227,7 +226,7 @@ def evaluate_opportunities(
         if _key(item.a.id, item.b.id) in new_cross
     ]
     return OpportunityEvaluation(
-        scope=scope_of(links, grouping),
+        scope=Scope.of(links, grouping),
         sides=[side_a, side_b],
         split_year=split,
         training_links=len(training.links),

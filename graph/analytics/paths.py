@@ -6,7 +6,6 @@ import itertools
 
 from pydantic import BaseModel, Field
 
-from graph.analytics.border import scope
 from graph.analytics.evidence import LinkView, RelationLookup, link_view
 from graph.analytics.links import LinkGraph
 from graph.analytics.network import Network
@@ -57,7 +56,7 @@ def paths(
         target=OrgRef.of(links.orgs[target]),
         length=len(found[0]) - 1 if found else None,
         paths=[_path(links, ids, lookup, max_evidence) for ids in chosen],
-        scope=scope(links, "country"),
+        scope=Scope.of(links, "country"),
     )
 
 

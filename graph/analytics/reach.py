@@ -24,8 +24,7 @@ from graph.analytics.links import (
     Link,
     LinkGraph,
 )
-from graph.analytics.results import OrgRef, Scope
-from graph.analytics.strongholds import check_positive, scope_of
+from graph.analytics.results import OrgRef, Scope, check_positive
 from graph.errors import ValidationError
 from graph.model import CollabType, Organisation
 
@@ -141,7 +140,7 @@ def international_reach(
     stakes.sort(key=lambda s: s.last_seen or "", reverse=True)
     by_country = _control_by_country(stakes, links.orgs)
     return ReachResult(
-        scope=scope_of(links, "country"),
+        scope=Scope.of(links, "country"),
         home=sorted(home_set),
         international_links=international,
         home_organisations=len(home_orgs),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from graph.errors import ValidationError
 from graph.model import Organisation
+
+if TYPE_CHECKING:
+    from graph.analytics.links import LinkGraph
 
 
 class OrgRef(BaseModel):
@@ -32,3 +36,18 @@ class Scope(BaseModel):
     filter: dict[str, Any] = Field(default_factory=dict)
     organisations: int = Field(default=0, description="organisations with at least one link")
     links: int = Field(default=0, description="links after filtering")
+
+    @classmethod
+    def of(cls, links: LinkGraph, grouping: str) -> Scope:
+        return cls(
+            grouping=grouping,
+            filter=links.link_filter.describe(),
+            organisations=len(links.linked_orgs()),
+            links=len(links.links),
+        )
+
+
+def check_positive(value: int, what: str) -> None:
+    """Parameters such as limit and k: a whole number of at least 1."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValidationError(f"{what} must be a positive integer, got {value!r}")

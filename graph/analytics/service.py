@@ -52,8 +52,8 @@ def _plain(func: Callable[..., BaseModel]) -> Runner:
     return lambda analytics, links, params: func(links, **params)
 
 
-def _sided(func: Callable[..., BaseModel]) -> Runner:
-    """For measures that take the two sides as one `sides` pair: callers give `a` and `b`."""
+def _sided(runner: Runner) -> Runner:
+    """Measures take the two sides as one `sides` pair; callers (CLI, API) give `a` and `b`."""
 
     def run(analytics: Analytics, links: LinkGraph, params: dict[str, Any]) -> BaseModel:
         params = dict(params)
@@ -62,7 +62,7 @@ def _sided(func: Callable[..., BaseModel]) -> Runner:
             if a is None or b is None:
                 raise ValidationError("give both groups a and b, or neither for the default pair")
             params["sides"] = (a, b)
-        return func(links, **params)
+        return runner(analytics, links, params)
 
     return run
 
@@ -79,7 +79,7 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "cross-border",
             "The links between two groups with their evidence, a page at a time.",
-            _with_lookup(border.cross_border_links),
+            _sided(_with_lookup(border.cross_border_links)),
             ("grouping", "a", "b", "sort", "limit", "offset", "max_evidence"),
         ),
         Measure(
@@ -91,31 +91,31 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "brokers",
             "Betweenness, border betweenness and Gould-Fernandez brokerage roles.",
-            _sided(brokerage.brokers),
+            _sided(_plain(brokerage.brokers)),
             ("grouping", "a", "b", "limit", "sort"),
         ),
         Measure(
             "communities",
             "Leiden communities with their group mix; which span the border.",
-            _sided(communities.communities),
+            _sided(_plain(communities.communities)),
             ("grouping", "a", "b", "resolution", "seed", "limit"),
         ),
         Measure(
             "strongholds",
             "Per topic: organisations and links on each side and across; common strongholds.",
-            _sided(strongholds.strongholds),
+            _sided(_plain(strongholds.strongholds)),
             ("grouping", "a", "b", "min_organisations", "limit"),
         ),
         Measure(
             "opportunities",
             "Unlinked cross-border pairs with shared partners and topics, explained.",
-            _sided(opportunities.opportunities),
+            _sided(_plain(opportunities.opportunities)),
             ("grouping", "a", "b", "limit", "min_score"),
         ),
         Measure(
             "opportunity-evaluation",
             "Hold out the later years and count how many predicted links appeared.",
-            _sided(opportunities.evaluate_opportunities),
+            _sided(_plain(opportunities.evaluate_opportunities)),
             ("grouping", "a", "b", "split_year"),
         ),
         Measure(
@@ -133,7 +133,7 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "trends",
             "Cross-border links, new links, bridges and E-I index year by year.",
-            _plain(trends.trends),
+            _sided(_plain(trends.trends)),
             ("grouping", "a", "b", "first_year", "last_year"),
         ),
     )

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
-from graph.analytics.links import Link, LinkGraph, default_sides
-from graph.analytics.results import Scope
-from graph.errors import ValidationError
+from graph.analytics.links import Link, LinkGraph, resolve_sides
+from graph.analytics.results import Scope, check_positive
 from graph.model import Organisation, Project
 
 # ---------------------------------------------------------------------------- results
@@ -152,7 +151,7 @@ def strongholds(
     ]
     rows.sort(key=lambda r: (not r.common_stronghold, -r.score, r.topic))
     return StrongholdsResult(
-        scope=scope_of(links, grouping),
+        scope=Scope.of(links, grouping),
         sides=[side_a, side_b],
         min_organisations=min_organisations,
         organisations_a=base_a,
@@ -167,21 +166,6 @@ def strongholds(
 # ---------------------------------------------------------------------------- shared helpers
 
 
-def resolve_sides(links: LinkGraph, grouping: str, sides: Sequence[str] | None) -> tuple[str, str]:
-    """The two groups compared: `sides` if given, else the grouping's default (DK and SE)."""
-    links.grouper(grouping)  # validates the grouping
-    if sides is None:
-        return default_sides(grouping)
-    if isinstance(sides, str) or len(sides) != 2:
-        raise ValidationError(f"sides must be two groups, such as ['DK', 'SE'], got {sides!r}")
-    a, b = (str(s).strip() for s in sides)
-    if not a or not b:
-        raise ValidationError(f"sides must be two non-empty group names, got {list(sides)!r}")
-    if a == b:
-        raise ValidationError(f"sides must be two different groups, got {a!r} twice")
-    return a, b
-
-
 def link_topics(
     link: Link, topics_of: dict[str, frozenset[str]], projects: dict[str, Project]
 ) -> set[str]:
@@ -192,20 +176,6 @@ def link_topics(
         if project is not None:
             found.update(project.topics)
     return found
-
-
-def scope_of(links: LinkGraph, grouping: str) -> Scope:
-    return Scope(
-        grouping=grouping,
-        filter=links.link_filter.describe(),
-        organisations=len(links.linked_orgs()),
-        links=len(links.links),
-    )
-
-
-def check_positive(value: int, what: str) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValidationError(f"{what} must be a positive integer, got {value!r}")
 
 
 # ---------------------------------------------------------------------------- building blocks

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
-from graph.analytics.border import _sides, scope
-from graph.analytics.links import UNKNOWN, Link, LinkGraph
+from graph.analytics.links import UNKNOWN, Link, LinkGraph, resolve_sides
 from graph.analytics.results import OrgRef, Scope
 from graph.errors import ValidationError
 
@@ -44,8 +44,7 @@ def trends(
     links: LinkGraph,
     *,
     grouping: str = "country",
-    a: str | None = None,
-    b: str | None = None,
+    sides: Sequence[str] | None = None,
     first_year: int | None = None,
     last_year: int | None = None,
 ) -> Trends:
@@ -54,7 +53,7 @@ def trends(
     A link is active in a year when one of its contributions' dates covers the year; it is new
     in the first year any of its contributions starts.
     """
-    a, b = _sides(grouping, a, b)
+    a, b = resolve_sides(links, grouping, sides)
     group = links.grouper(grouping)
     years = [
         y
@@ -81,7 +80,7 @@ def trends(
         if {ga, gb} == {a, b} and link.first_seen and int(link.first_seen[:4]) in tallies:
             tallies[int(link.first_seen[:4])].new_cross += 1
     rows = [tallies[y].row(y, links, a, b) for y in years]
-    return Trends(a=a, b=b, years=rows, undated_links=undated, scope=scope(links, grouping))
+    return Trends(a=a, b=b, years=rows, undated_links=undated, scope=Scope.of(links, grouping))
 
 
 @dataclass(slots=True)

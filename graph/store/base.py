@@ -30,6 +30,7 @@ from graph.model import (
     OrgKind,
     Relation,
     RelType,
+    _iso_date,
 )
 
 DEFAULT_BATCH_SIZE = 5_000
@@ -118,14 +119,15 @@ class GraphFilter:
     min_confidence: float = 0.0
 
     def __post_init__(self) -> None:
-        _check_members(self.labels, set(NODE_TYPES), "labels")
-        _check_members(self.kinds, {k.value for k in OrgKind}, "kinds")
-        _check_members(self.relation_types, {t.value for t in RelType}, "relation_types")
-        _check_members(self.subtypes, {c.value for c in CollabType}, "subtypes")
+        check_members(self.labels, set(NODE_TYPES), "labels")
+        check_members(self.kinds, {k.value for k in OrgKind}, "kinds")
+        check_members(self.relation_types, {t.value for t in RelType}, "relation_types")
+        check_members(self.subtypes, {c.value for c in CollabType}, "subtypes")
         if self.countries and any(len(c) != 2 or not c.isupper() for c in self.countries):
             raise ValidationError(
                 f"countries must be ISO alpha-2 codes, got {sorted(self.countries)}"
             )
+        check_date_range(self.since, self.until)
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ValidationError(f"min_confidence must be in [0, 1], got {self.min_confidence}")
 
@@ -157,16 +159,33 @@ class GraphFilter:
             return False
         if edge.confidence < self.min_confidence:
             return False
-        if self.since or self.until:
-            if not (edge.first_seen or edge.last_seen):
-                return False
-            first = _pad(edge.first_seen or edge.last_seen or "", high=False)
-            last = _pad(edge.last_seen or edge.first_seen or "", high=True)
-            if self.since and last < _pad(self.since, high=False):
-                return False
-            if self.until and first > _pad(self.until, high=True):
-                return False
+        return dates_overlap(edge.first_seen, edge.last_seen, self.since, self.until)
+
+
+def dates_overlap(
+    first: str | None, last: str | None, since: str | None, until: str | None
+) -> bool:
+    """Whether [first, last] (partial ISO dates; one may be missing) overlaps [since, until].
+
+    Without bounds everything overlaps; with a bound, an undated interval does not, since
+    nothing says it falls inside."""
+    if not (since or until):
         return True
+    if not (first or last):
+        return False
+    low = _pad(first or last or "", high=False)
+    high = _pad(last or first or "", high=True)
+    if since and high < _pad(since, high=False):
+        return False
+    return not (until and low > _pad(until, high=True))
+
+
+def check_date_range(since: str | None, until: str | None) -> None:
+    """Both bounds ISO dates (YYYY, YYYY-MM or YYYY-MM-DD), and since not after until."""
+    for name, value in (("since", since), ("until", until)):
+        _iso_date(value, name)
+    if since and until and _pad(since, high=False) > _pad(until, high=True):
+        raise ValidationError(f"since ({since}) is after until ({until})")
 
 
 def _pad(iso: str, *, high: bool) -> str:
@@ -178,7 +197,8 @@ def _pad(iso: str, *, high: bool) -> str:
     return iso
 
 
-def _check_members(values: frozenset[str] | None, allowed: set[str], what: str) -> None:
+def check_members(values: frozenset[str] | None, allowed: set[str], what: str) -> None:
+    """Every value is one of `allowed` (None or empty means "any")."""
     if values and not values <= allowed:
         raise ValidationError(
             f"unknown {what}: {sorted(values - allowed)}; allowed: {sorted(allowed)}"
@@ -407,7 +427,7 @@ class BaseStore(ABC):
         """Nodes whose name or alias matches `text` (diacritics folded, prefixes allowed)."""
         label_list = sorted(labels) if labels else None
         if label_list:
-            _check_members(frozenset(label_list), set(NODE_TYPES), "labels")
+            check_members(frozenset(label_list), set(NODE_TYPES), "labels")
         if not text.strip():
             return []
         limit = max(1, min(limit, MAX_SEARCH_RESULTS))

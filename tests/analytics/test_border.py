@@ -97,7 +97,7 @@ def test_e_i_index_by_hand(small: GraphStore) -> None:
 
 def test_cross_border_links_carry_their_evidence(small: GraphStore) -> None:
     links = LinkGraph.from_store(small)
-    result = cross_border_links(links, small.get_relations, a="DK", b="SE", sort="name")
+    result = cross_border_links(links, small.get_relations, sides=("DK", "SE"), sort="name")
     assert result.total == 4
     assert [(v.a.id, v.b.id) for v in result.links] == [
         ("org:t:d1", "org:t:s1"),
@@ -114,7 +114,7 @@ def test_cross_border_links_carry_their_evidence(small: GraphStore) -> None:
     assert {e.project.name for e in shared.evidence if e.project} == {"Project P"}
     assert (shared.first_seen, shared.last_seen) == ("2019-01-01", "2021-12-31")
     # The other order of the groups puts the Swedish organisation first.
-    swapped = cross_border_links(links, None, a="SE", b="DK", limit=1)
+    swapped = cross_border_links(links, None, sides=("SE", "DK"), limit=1)
     assert swapped.links[0].a.country == "SE" and swapped.links[0].evidence == []
     with pytest.raises(ValidationError, match="limit"):
         cross_border_links(links, None, limit=0)
