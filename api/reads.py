@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -56,18 +56,11 @@ class NodeLists:
             cached = self._lists.get(key)
         if cached is not None:
             return cached
-        rows = sorted((summarise(n) for n in _nodes_of_label(store, label)), key=order)
+        rows = sorted((summarise(n) for n in store.nodes([label])), key=order)
         with self._lock:
             if self._version == version:
                 self._lists[key] = rows
         return rows
-
-
-def _nodes_of_label(store: GraphStore, label: str) -> Iterable[Node]:
-    # A projection also reads the edges of its relation types. A list of nodes needs none, so
-    # it asks for the rarest type (a person's role, from news only) rather than every edge.
-    flt = GraphFilter.of(labels=[label], relation_types=[RelType.HAS_ROLE.value])
-    return store.projection(flt).nodes.values()
 
 
 def typed_node(store: GraphStore, node_id: str, cls: type[N], listing: str) -> N:

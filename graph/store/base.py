@@ -234,6 +234,7 @@ class GraphStore(Protocol):
         limit: int = 500,
     ) -> Subgraph: ...
     def projection(self, graph_filter: GraphFilter | None = None) -> Subgraph: ...
+    def nodes(self, labels: Iterable[str] | None = None) -> list[Node]: ...
     def counts(self) -> Counts: ...
     def version(self) -> int: ...
     def record_merges(self, merges: Iterable[Merge]) -> int: ...
@@ -471,6 +472,14 @@ class BaseStore(ABC):
                 edges.update((e.id, e) for e in found if e.source in nodes and e.target in nodes)
                 frontier = accepted
         return Subgraph(nodes=nodes, edges=list(edges.values()))
+
+    def nodes(self, labels: Iterable[str] | None = None) -> list[Node]:
+        """Every node of these labels (all when None), without reading any relation."""
+        label_list = sorted(set(labels)) if labels is not None else None
+        if label_list is not None:
+            check_members(frozenset(label_list), set(NODE_TYPES), "labels")
+        with self._transaction(write=False) as tx:
+            return [props_to_node(p) for p in self._scan_nodes(tx, label_list)]
 
     def projection(self, graph_filter: GraphFilter | None = None) -> Subgraph:
         """Nodes and edges with their attributes, filtered: what analytics and maps work on."""

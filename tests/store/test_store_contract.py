@@ -287,6 +287,15 @@ def test_get_missing_things_returns_none(store: GraphStore) -> None:
     assert store.get_relations(["rel:nothing"]) == {}
 
 
+def test_nodes_lists_nodes_of_labels_without_relations(loaded: GraphStore) -> None:
+    projected = loaded.projection().nodes
+    orgs = loaded.nodes(["Organisation"])
+    assert {n.id for n in orgs} == {i for i, n in projected.items() if n.label == "Organisation"}
+    assert {n.id for n in loaded.nodes()} == set(projected)
+    with pytest.raises(ValidationError, match="labels"):
+        loaded.nodes(["Planet"])
+
+
 def test_get_relations_reads_several_with_their_evidence(loaded: GraphStore) -> None:
     edges = [e for e in loaded.projection().edges if e.type == "COLLABORATES_WITH"][:3]
     found = loaded.get_relations([e.id for e in edges] + ["rel:nothing", edges[0].id])
