@@ -58,7 +58,7 @@ def demo(
     ] = Path("mvkg-data/maps"),
 ) -> None:
     """Build the demo graph from the bundled demo data (offline) and print a summary."""
-    from api.services import build_demo, cross_border_summary, write_map
+    from api.services import build_demo, cross_border_summary
 
     settings = _settings(store)
     try:
@@ -77,17 +77,12 @@ def demo(
             console.print(f"  [yellow]rejected[/yellow] {reject.where}: {reject.reason}")
     _print_counts(counts)
     try:
-        summary = cross_border_summary(store_url=settings.store)
+        summary = cross_border_summary(store_url=settings.store, maps_dir=maps_dir)
     except GraphError as exc:
         raise _fail(exc) from exc
     _print_border_matrix(summary["border_matrix"])
     _print_brokers(summary["brokers"])
-    for kind in ("cross-border", "ecosystem"):
-        path = maps_dir / f"{kind}.html"
-        try:
-            write_map(store_url=settings.store, path=path, filters={}, kind=kind)
-        except GraphError as exc:
-            raise _fail(exc) from exc
+    for path in summary["maps"]:
         console.print(f"Map: {path.resolve().as_uri()}")
     console.print(
         "\nNext: [bold]mvkg analyze cross-border[/bold] for the DK-SE links and their evidence, "

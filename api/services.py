@@ -39,15 +39,20 @@ def build_demo(*, store_url: str) -> tuple[list[IngestReport], dict[str, Any]]:
         return reports, store.counts().to_dict()
 
 
-def cross_border_summary(*, store_url: str, brokers: int = 5) -> dict[str, Any]:
-    """The border matrix and the top cross-border brokers: what `mvkg demo` ends with."""
+def cross_border_summary(*, store_url: str, maps_dir: Path, brokers: int = 5) -> dict[str, Any]:
+    """What `mvkg demo` ends with: the border matrix, the top cross-border brokers, and the
+    cross-border and ecosystem maps written to `maps_dir` — all from one link graph."""
     from graph.analytics.service import Analytics
 
     with opened_store(store_url) as store:
         analytics = Analytics(store)
         matrix = analytics.run("border-matrix").model_dump(mode="json")
         top = analytics.run("brokers", limit=brokers).model_dump(mode="json")
-        return {"border_matrix": matrix, "brokers": top}
+        maps = [
+            _write_map(analytics, maps_dir / f"{kind}.html", filters={}, kind=kind)[0]
+            for kind in ("cross-border", "ecosystem")
+        ]
+        return {"border_matrix": matrix, "brokers": top, "maps": maps}
 
 
 def graph_stats(*, store_url: str) -> dict[str, Any]:
@@ -176,28 +181,24 @@ def analyze(
 
 def write_map(*, store_url: str, path: Path, filters: dict[str, Any], **request: Any) -> Any:
     """Render one map (see viz.maps.MapRequest for `request`) and write it to `path`."""
-    from graph.analytics.links import LinkFilter
     from graph.analytics.service import Analytics
+
+    with opened_store(store_url) as store:
+        return _write_map(Analytics(store), path, filters=filters, **request)[1]
+
+
+def _write_map(
+    analytics: Any, path: Path, *, filters: dict[str, Any], **request: Any
+) -> tuple[Path, Any]:
+    from graph.analytics.links import LinkFilter
     from viz.maps import MapRequest, render_map
 
     map_request = MapRequest(link_filter=LinkFilter.of(**filters), **request)
-    with opened_store(store_url) as store:
-        rendered = render_map(Analytics(store), map_request, source=_store_label(store_url))
+    # The caption names the store's kind, never its URL: that may hold a password.
+    rendered = render_map(analytics, map_request, source=f"{analytics.store.kind} store")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(rendered.html, encoding="utf-8")
-    return rendered
-
-
-def _store_label(store_url: str) -> str:
-    """What the caption says the data came from: the store, without credentials or host."""
-    from graph.store import redact_url
-
-    scheme = store_url.split(":", 1)[0]
-    return (
-        f"{scheme} store"
-        if scheme.startswith("neo4j") or scheme.startswith("bolt")
-        else redact_url(store_url)
-    )
+    return path, rendered
 
 
 def export_graph(
