@@ -13,7 +13,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.routers import documents, organisations, people, writes
 from api.settings import Settings
 from graph.model import (
     Document,
@@ -35,18 +34,6 @@ API_KEY = "test-key-" + "x" * 24
 def api_app(store: GraphStore, **settings: object) -> FastAPI:
     values = {"store": "sqlite:///unused.db", "api_keys": API_KEY, **settings}
     app = create_app(Settings(_env_file=None, **values), store=store)  # type: ignore[call-arg]
-    # Until api/app.py includes these routers, include them here (once).
-    present = set(app.openapi()["paths"])
-    app.openapi_schema = None
-    wanted = {
-        "/organisations": organisations.router,
-        "/people": people.router,
-        "/documents": documents.router,
-        "/extract": writes.router,
-    }
-    for path, router in wanted.items():
-        if path not in present:
-            app.include_router(router)
     return app
 
 

@@ -11,11 +11,9 @@ from html.parser import HTMLParser
 
 import pytest
 from api_graphs import api_app
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from small_graphs import build_cross_border_graph
 
-from api.routers import front, maps
 from graph.model import CollabType, Evidence, Organisation, OrgKind, Relation, RelType
 from graph.store import GraphStore
 
@@ -23,16 +21,6 @@ HOSTILE = "org:t:evil"
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 HOSTILE_TEXT = "<script>alert(1)</script>"
 NEWS_URL = "https://news.example/deal?a=1&b=2"
-
-
-def with_pages(app: FastAPI) -> FastAPI:
-    """The app with the maps and front page routers (until api/app.py includes them)."""
-    present = set(app.openapi()["paths"])
-    app.openapi_schema = None
-    for path, router in {"/maps/{map_kind}.html": maps.router, "/": front.router}.items():
-        if path not in present:
-            app.include_router(router)
-    return app
 
 
 def _evidence(source: str, text: str, url: str | None) -> Evidence:
@@ -72,7 +60,7 @@ def build_graph(store: GraphStore) -> None:
 @pytest.fixture
 def client(store: GraphStore) -> Iterator[TestClient]:
     build_graph(store)
-    with TestClient(with_pages(api_app(store))) as test_client:
+    with TestClient(api_app(store)) as test_client:
         yield test_client
 
 

@@ -10,11 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 from api_graphs import api_app, assert_problem
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from small_graphs import build_cross_border_graph, collab, org
 
-from api.routers import front, maps
 from graph.model import CollabType, Evidence, Organisation, OrgKind, Relation, RelType
 from graph.store import GraphStore
 
@@ -22,16 +20,6 @@ HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 HOSTILE_TEXT = "<script>alert(1)</script>"
 HOSTILE = "org:t:evil"
 ONCOLOGY_DK = "org:t:onc"
-
-
-def with_pages(app: FastAPI) -> FastAPI:
-    """The app with the maps and front page routers (until api/app.py includes them)."""
-    present = set(app.openapi()["paths"])
-    app.openapi_schema = None
-    for path, router in {"/maps/{map_kind}.html": maps.router, "/": front.router}.items():
-        if path not in present:
-            app.include_router(router)
-    return app
 
 
 def build_hostile_graph(store: GraphStore) -> None:
@@ -104,7 +92,7 @@ def build_hostile_graph(store: GraphStore) -> None:
 @pytest.fixture
 def client(store: GraphStore) -> Iterator[TestClient]:
     build_hostile_graph(store)
-    with TestClient(with_pages(api_app(store))) as test_client:
+    with TestClient(api_app(store)) as test_client:
         yield test_client
 
 
